@@ -1,0 +1,43 @@
+"""Annotate's pure logic: articles in, each with its one spaCy parse out (`AnnotatedArticle`).
+
+The body is cleaned without moving any offset (markup and control characters become spaces), parsed
+once with `nlp.pipe`, and serialised as a DocBin. Articles that are not English are passed on with
+`skipped_reason` and no parse, so the extractors skip them instead of producing garbage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+
+from shared import errors
+from shared.nlp.docs import encode_doc_b64
+from shared.nlp.model import load_nlp, model_label, parse_bodies
+from shared.schemas import AnnotatedArticle, Article
+
+
+def should_parse(article: Article) -> str | None:
+    """None when the article should be parsed, else the reason it is skipped."""
+    declared = (article.language or "").lower()[:2]
+    if declared and declared != "en":
+        return errors.NOT_ENGLISH
+    if article.language_detected not in (None, "en"):
+        return errors.NOT_ENGLISH
+    return None
+
+
+def annotate(articles: Iterable[Article], *, nlp: Language | None = None, batch_size: int = 16,
+             n_process: int = 1) -> Iterator[AnnotatedArticle]:
+    """Yield one `AnnotatedArticle` per article, in order."""
+    nlp = nlp or load_nlp()
+    label = model_label(nlp)
+    articles = list(articles)
+    to_parse = [a for a in articles if should_parse(a) is None]
+    docs = iter(parse_bodies([a.body for a in to_parse], batch_size=batch_size, n_process=n_process, nlp=nlp))
+    for article in articles:
+        reason = should_parse(article)
+        if reason is not None:
+            yield AnnotatedArticle(article=article, model=label, skipped_reason=reason)
+        else:
+            yield AnnotatedArticle(article=article, model=label, doc_b64=encode_doc_b64(next(docs)))

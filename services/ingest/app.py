@@ -1,0 +1,63 @@
+"""Ingest stage: reads `news.articles.raw.v1` (bytes as users publish them), writes validated
+`Article`s to `news.articles.v1` and everything invalid to `news.dead-letters.v1`.
+
+Exact duplicates (same content hash) within `NEWSFLASH_DEDUP_WINDOW_S` are dropped, using a Faust
+table keyed by content hash; a re-sent article with a changed body is a new version and goes on.
+
+Run: `faust -A services.ingest.app worker -l info`
+"""
+
+from __future__ import annotations
+
+import time
+
+from shared import kafka, metrics
+from shared.errors import Rejected
+from shared.logging import setup_logging
+from shared.settings import IngestSettings, load_settings
+from shared.stage import Outcome, Stage
+from services.ingest.pipeline import ingest
+
+settings = load_settings(IngestSettings)
+setup_logging(settings.log_level)
+stage = Stage("ingest", settings, kafka.RAW_ARTICLES, (kafka.ARTICLES,))
+app = stage.app
+seen = app.Table("ingest-seen", default=float, partitions=settings.partitions)
+
+
+def _source_label(source: str | None) -> str:
+    label = (source or "unknown").strip().lower()
+    return label if label in settings.known_sources or label == "unknown" else "other"
+
+
+@app.agent(stage.source, name="news-ingest.agent")
+async def validate(stream):  # type: ignore[no-untyped-def]
+    async for event in stream.events():
+        started = time.perf_counter()
+        try:
+            article = ingest(event.message.value or b"", max_body_bytes=settings.max_body_bytes)
+        except Rejected as rej:
+            await stage.send_dead_letter(event, rej.reason, rej.message)
+            continue
+        except Exception as exc:  # noqa: BLE001 - never lose a message to a bug
+            await stage.send_dead_letter(event, "internal_error", f"{type(exc).__name__}: {exc}")
+            continue
+        now = time.time()
+        first_seen = seen[article.content_hash]
+        if first_seen and now - first_seen < settings.dedup_window_s:
+            metrics.MESSAGES_IN.labels(stage.name, "skipped_duplicate").inc()
+            continue
+        seen[article.content_hash] = now
+        await stage.apply(event, Outcome(
+            messages=[(kafka.ARTICLES, kafka.key_for(article.id), kafka.encode(article))],
+        ))
+        metrics.ARTICLES_BY_SOURCE.labels(_source_label(article.source)).inc()
+        metrics.PROCESSING_SECONDS.labels(stage.name).observe(time.perf_counter() - started)
+
+
+@app.timer(interval=60.0)
+async def forget_old_hashes() -> None:
+    """Bound the table: hashes older than the window are deleted."""
+    cutoff = time.time() - settings.dedup_window_s
+    for key in [k for k, v in list(seen.items()) if v < cutoff]:
+        del seen[key]

@@ -1,0 +1,1 @@
+"""Quotes stage: direct, indirect and mixed quotes with resolved speakers."""

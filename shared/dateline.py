@@ -1,0 +1,154 @@
+"""Wire-style datelines at the top of an article body.
+
+Recognised shapes (place, optional date, optional agencies, then a dash or colon):
+`SEOUL, Sept 3, 2024 (BSS/AFP) -`, `WASHINGTON (Reuters) -`, `LONDON, March 5 (Reuters) -`,
+`KYIV, Ukraine (AP) —`, `NEW YORK, Jan. 12, 2023 /PRNewswire/ --`, `Geneva, 12 March 2024 (AFP) –`,
+and the CoNLL/Reuters form `ROME 1996-12-06`. A date without a year takes the year that puts it
+closest to (and not far after) the fallback date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
+
+# A place: an all-caps run ("NEW YORK", "ST. LOUIS", "WASHINGTON, D.C.") or Title Case words.
+_CAPS_WORD = r"[A-Z][A-Z.'\u2019-]*[A-Z.]|[A-Z]"
+_CAPS_PLACE = rf"(?:{_CAPS_WORD})(?:[ ](?:{_CAPS_WORD}))*(?:,[ ]D\.C\.)?"
+_TITLE_WORD = r"[A-Z][a-z\u00e0-\u00ff'\u2019.-]+"
+_TITLE_PLACE = rf"{_TITLE_WORD}(?:[ ]{_TITLE_WORD}){{0,3}}"
+_REGION = rf"(?:,[ ](?!{_WEEKDAY}\b|{_MONTH}[ ]\d)(?:{_TITLE_PLACE}|[A-Z]{{2,}}(?:[ ][A-Z]{{2,}})?|[A-Z][a-z]{{1,4}}\.))"
+
+_DATE = (
+    rf"(?P<date>(?:{_WEEKDAY},?[ ])?(?:{_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ ]\d{{4}})?"
+    rf"|\d{{1,2}}[ ]{_MONTH}(?:[ ]\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})|{_WEEKDAY})"
+)
+_AGENCY = r"(?:\((?P<agency>[A-Za-z][A-Za-z0-9&.,/' -]{0,60})\)|/(?P<agency2>[A-Za-z][A-Za-z0-9 .-]{0,40})/)"
+_DASH = r"[ ]*(?:--|-|\u2013|\u2014|:)[ ]*"
+
+_WIRE = re.compile(
+    rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})(?P<region>{_REGION}{{0,2}})"
+    rf"(?:,?[ ]{_DATE})?(?:[ ]*{_AGENCY})?{_DASH}"
+)
+# CoNLL / Reuters 1996 style: "ROME 1996-12-06" on a line of its own or before the text.
+_ISO_LINE = re.compile(rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE})[ ]+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?=\s)")
+
+_AGENCY_NAMES = {"AFP", "AP", "REUTERS", "BSS", "XINHUA", "UPI", "DPA", "ANSA", "EFE", "KYODO",
+                 "YONHAP", "TASS", "BBC", "CNN", "BLOOMBERG", "PRNEWSWIRE", "IANS", "PTI", "ANI"}
+
+
+@dataclass(frozen=True)
+class ParsedDateline:
+    place: str | None
+    date: date | None
+    agencies: tuple[str, ...]
+    start: int
+    end: int
+
+
+def _parse_date(text: str, fallback: date | None) -> date | None:
+    text = text.strip().rstrip(",")
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if iso:
+        try:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    weekday = re.fullmatch(rf"({_WEEKDAY})", text)
+    if weekday:
+        if fallback is None:
+            return None
+        wanted = _WEEKDAYS[weekday[1][:3].lower()]
+        return fallback - timedelta(days=(fallback.weekday() - wanted) % 7)
+    text = re.sub(rf"^{_WEEKDAY},?\s*", "", text)
+    m = re.fullmatch(rf"({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", text)
+    if m:
+        month_word, day, year = m[1], int(m[2]), m[3]
+    else:
+        m = re.fullmatch(rf"(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?", text)
+        if not m:
+            return None
+        day, month_word, year = int(m[1]), m[2], m[3]
+    month = MONTHS.get(month_word.rstrip(".").lower())
+    if month is None:
+        return None
+    try:
+        if year:
+            return date(int(year), month, day)
+        if fallback is None:
+            return None
+        # No year: the candidate nearest the fallback, allowing a few days of clock skew forward.
+        candidates = [date(fallback.year + k, month, day) for k in (-1, 0, 1)]
+        return min(candidates, key=lambda d: abs((d - fallback).days) + (1000 if (d - fallback).days > 7 else 0))
+    except ValueError:
+        return None
+
+
+def _split_agencies(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    parts = [p.strip() for p in re.split(r"[/,&]| and ", raw) if p.strip()]
+    return tuple(parts)
+
+
+def _looks_like_place(place: str, has_agency: bool, has_date: bool) -> bool:
+    words = place.split()
+    if len(words) > 5 or len(place) < 2:
+        return False
+    if place.isupper():
+        return True
+    # A Title Case opening is only a dateline when something else confirms it.
+    return has_agency or has_date
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+
+
+def _clean_place(place: str) -> str:
+    place = place.strip().rstrip(",")
+    if place.isupper():
+        return " ".join(w if _INITIALS.fullmatch(w.strip(",")) else w.capitalize() for w in place.split())
+    return place
+
+
+def parse_dateline(body: str, fallback: date | None = None) -> ParsedDateline | None:
+    """The dateline at the start of `body`, or None. Offsets index `body`."""
+    head = body[:300]
+    m = _ISO_LINE.match(head)
+    if m:
+        return ParsedDateline(
+            place=_clean_place(m["place"]), date=_parse_date(m["date"], fallback), agencies=(),
+            start=len(m["lead"]), end=m.end(),
+        )
+    m = _WIRE.match(head)
+    if not m:
+        return None
+    agency_raw = m["agency"] or m["agency2"]
+    agencies = _split_agencies(agency_raw)
+    if agencies and not any(a.upper().replace(" ", "") in _AGENCY_NAMES or len(a) <= 40 for a in agencies):
+        agencies = ()
+    place = m["place"]
+    if place.upper() in _AGENCY_NAMES:
+        return None
+    if not _looks_like_place(place, bool(agencies), bool(m["date"])):
+        return None
+    parsed_date = _parse_date(m["date"], fallback) if m["date"] else None
+    region = (m["region"] or "").strip(", ")
+    full_place = _clean_place(place)
+    return ParsedDateline(
+        place=full_place if not region else full_place,
+        date=parsed_date,
+        agencies=agencies,
+        start=len(m["lead"]),
+        end=m.end(),
+    )

@@ -1,0 +1,85 @@
+"""Extraction over an annotated article: the one code path behind the extractor stages and
+`newsflash extract`. Decodes the parse, calls a stage's pure function, and turns any failure into
+a rejection with a reason, so one bad article never stops a stage or a backfill."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shared import errors, kafka
+from shared.errors import Rejected
+from shared.nlp.docs import decode_doc_b64
+from shared.schemas import AnnotatedArticle, Article
+from shared.stage import Outcome
+
+log = logging.getLogger("newsflash")
+
+ExtractFn = Callable[[Article, Any], list[BaseModel]]
+
+
+def decode_annotated(raw: bytes) -> AnnotatedArticle:
+    try:
+        return kafka.decode(AnnotatedArticle, raw)
+    except (ValidationError, ValueError) as exc:
+        raise Rejected(errors.UNDECODABLE_MESSAGE, f"not an annotated article: {str(exc)[:300]}") from None
+
+
+def run_extractor(extract: ExtractFn, annotated: AnnotatedArticle, doc: Any | None = None) -> list[BaseModel] | None:
+    """The stage's messages for one annotated article; None when the article was not parsed."""
+    if annotated.doc_b64 is None:
+        return None
+    if doc is None:
+        try:
+            doc = decode_doc_b64(annotated.doc_b64)
+        except Exception as exc:  # noqa: BLE001 - a corrupt parse is bad input, not a crash
+            raise Rejected(errors.UNDECODABLE_MESSAGE, f"the parse does not decode: {exc}") from None
+    try:
+        return list(extract(annotated.article, doc))
+    except Exception as exc:  # noqa: BLE001 - an extractor bug must dead-letter, not crash the stage
+        log.exception("extractor failed on article %s", annotated.article.id)
+        raise Rejected(errors.EXTRACTOR_FAILED, f"{type(exc).__name__}: {exc}") from None
+
+
+def extractor_batch(extract: ExtractFn, topic: str) -> Callable[[list[bytes]], list[Outcome]]:
+    """The batch function an extractor stage runs off the event loop."""
+
+    def process(values: list[bytes]) -> list[Outcome]:
+        outcomes = []
+        for value in values:
+            try:
+                annotated = decode_annotated(value)
+                found = run_extractor(extract, annotated)
+            except Rejected as rej:
+                outcomes.append(Outcome(reason=rej.reason, error=rej.message))
+                continue
+            if found is None:
+                outcomes.append(Outcome(skipped=True))
+                continue
+            key = kafka.key_for(annotated.article.id)
+            outcomes.append(Outcome(
+                messages=[(topic, key, kafka.encode(m)) for m in found],
+                ingested_at=annotated.article.ingested_at,
+                counted=found,
+            ))
+        return outcomes
+
+    return process
+
+
+def extractor_stage(name: str, topic: str, extract: ExtractFn, settings: Any,
+                    count: Callable[[BaseModel], None]) -> Any:
+    """The whole Faust wiring of an extractor stage: annotated articles in, `topic` out."""
+    from shared.stage import Stage
+
+    stage = Stage(name, settings, kafka.ANNOTATED, (topic,))
+
+    def counted(outcome: Outcome) -> None:
+        for message in outcome.counted:
+            count(message)
+
+    stage.batch_agent(extractor_batch(extract, topic), settings.batch_size, settings.batch_within_s, after=counted)
+    return stage

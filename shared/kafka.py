@@ -1,0 +1,164 @@
+"""Topic names, encode/decode of messages, the Faust app factory and the admin helpers.
+
+Topics carry raw bytes: JSON for every message, keyed by article id so that every output of one
+article stays in order on one partition. Validation happens on decode, with pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from shared.settings import Settings
+
+RAW_ARTICLES = "news.articles.raw.v1"
+ARTICLES = "news.articles.v1"
+ANNOTATED = "news.articles.annotated.v1"
+ENTITIES = "news.entities.v1"
+QUOTES = "news.quotes.v1"
+EVENTS = "news.events.v1"
+DEAD_LETTERS = "news.dead-letters.v1"
+
+ALL_TOPICS = (RAW_ARTICLES, ARTICLES, ANNOTATED, ENTITIES, QUOTES, EVENTS, DEAD_LETTERS)
+OUTPUT_TOPICS = (ENTITIES, QUOTES, EVENTS)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def encode(message: BaseModel) -> bytes:
+    return message.model_dump_json(exclude_none=False).encode("utf-8")
+
+
+def decode(model: type[M], raw: bytes) -> M:
+    """Validate raw bytes as `model`; raises pydantic.ValidationError or ValueError."""
+    return model.model_validate_json(raw)
+
+
+def key_for(article_id: str) -> bytes:
+    return article_id.encode("utf-8")
+
+
+def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    if settings.kafka_security_protocol not in ("SSL", "SASL_SSL"):
+        return None
+    return ssl.create_default_context(cafile=settings.kafka_ssl_cafile)
+
+
+def faust_credentials(settings: Settings) -> Any:
+    """Faust credentials for SASL/TLS clusters; None for the plaintext embedded broker."""
+    import faust
+
+    context = _ssl_context(settings)
+    if settings.kafka_sasl_mechanism:
+        password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else ""
+        if settings.kafka_sasl_mechanism == "PLAIN":
+            return faust.SASLCredentials(
+                username=settings.kafka_sasl_username, password=password, ssl_context=context
+            )
+        return faust.SASLCredentials(
+            username=settings.kafka_sasl_username,
+            password=password,
+            ssl_context=context,
+            mechanism=settings.kafka_sasl_mechanism,
+        )
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None
+
+
+def kafka_python_config(settings: Settings) -> dict[str, Any]:
+    """Connection settings for kafka-python clients (CLI, admin, tests)."""
+    config: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap.split(","),
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_sasl_mechanism:
+        config["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        config["sasl_plain_username"] = settings.kafka_sasl_username
+        if settings.kafka_sasl_password:
+            config["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value()
+    context = _ssl_context(settings)
+    if context is not None:
+        config["ssl_context"] = context
+    return config
+
+
+def make_app(stage: str, settings: Settings, **overrides: Any) -> Any:
+    """The Faust app every stage uses: app id = consumer group = `news-<stage>`.
+
+    at-least-once (exactly-once fails on the embedded broker), a short session timeout so a worker
+    joins in seconds, topics declared up front by `create_topics` rather than by Faust.
+    """
+    import faust
+
+    options: dict[str, Any] = dict(
+        id=f"news-{stage}",
+        broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
+        broker_credentials=faust_credentials(settings),
+        processing_guarantee="at_least_once",
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=min(1.0, settings.session_timeout_s / 4),
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        topic_disable_leader=True,
+        producer_acks=-1,
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        store="memory://",
+        table_cleanup_interval=30.0,
+        stream_buffer_maxsize=1024,
+        consumer_auto_offset_reset="earliest",
+    )
+    options.update(overrides)
+    return faust.App(**options)
+
+
+def app_topic(app: Any, name: str) -> Any:
+    """A bytes-in, bytes-out topic on a Faust app."""
+    return app.topic(name, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw")
+
+
+def create_topics(settings: Settings, topics: Iterable[str] = ALL_TOPICS, timeout_s: float = 30.0) -> list[str]:
+    """Create the topics that do not exist yet, with their partitions; returns the ones created.
+
+    The embedded broker cannot add partitions later, so everything is created up front.
+    """
+    from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            admin = KafkaAdminClient(client_id="newsflash-admin", **kafka_python_config(settings))
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    try:
+        existing = set(admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        if missing:
+            try:
+                admin.create_topics(
+                    [NewTopic(t, settings.partitions, settings.replication_factor) for t in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass
+        return missing
+    finally:
+        admin.close()
+
+
+def json_dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,113 @@
+"""`newsflash extract`: the streaming path's pure functions, run over files without Kafka.
+
+Each article goes through the same steps as in the stream (validate, normalise, parse once,
+serialise the parse, then every extractor on the decoded parse), so the output equals the
+streaming path's, message for message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from shared.errors import Rejected
+from shared.extract import run_extractor
+from shared.schemas import AnnotatedArticle, Article
+
+CHUNK = 256
+
+
+@dataclass
+class Summary:
+    written: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+
+def load_extractors() -> list[tuple[str, Callable[..., list[Any]] | None]]:
+    from services.extractors import EXTRACTORS
+
+    loaded = []
+    for extractor in EXTRACTORS:
+        try:
+            loaded.append((extractor.name, extractor.load()))
+        except ModuleNotFoundError:
+            loaded.append((extractor.name, None))  # a stage not written yet yields an empty list
+    return loaded
+
+
+def extract_annotated(annotated: AnnotatedArticle, extractors: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One output line: the article and, per stage, exactly the payloads that stage publishes."""
+    from shared.nlp.docs import decode_doc_b64
+
+    line: dict[str, Any] = {"article_id": annotated.article.id, "article": annotated.article.model_dump(mode="json")}
+    doc = decode_doc_b64(annotated.doc_b64) if annotated.doc_b64 else None
+    for name, fn in extractors:
+        found = run_extractor(fn, annotated, doc) if fn is not None else []
+        line[name] = [json.loads(m.model_dump_json()) for m in (found or [])]
+    if annotated.skipped_reason:
+        line["skipped_reason"] = annotated.skipped_reason
+    return line
+
+
+def extract_articles(articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32) -> Iterator[dict[str, Any]]:
+    from services.annotate.pipeline import annotate
+
+    extractors = load_extractors()
+    chunk: list[Article] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        for annotated in annotate(chunk, batch_size=batch_size, n_process=processes):
+            try:
+                yield extract_annotated(annotated, extractors)
+            except Rejected as rej:
+                yield {"article_id": annotated.article.id, "error": rej.reason, "message": rej.message}
+
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) >= CHUNK * max(1, processes):
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
+
+
+def load_articles(inputs: Iterable[Path], *, max_body_bytes: int = 1_000_000, now: datetime | None = None,
+                  on_reject: Callable[[str, str, str], None] | None = None,
+                  summary: Summary | None = None) -> Iterator[Article]:
+    from services.ingest.pipeline import normalise_article, validate_object
+    from shared.articles import read_articles
+
+    for loaded in read_articles(inputs):
+        try:
+            if loaded.error is not None:
+                raise Rejected("unreadable", loaded.error)
+            raw = validate_object(loaded.data, max_body_bytes=max_body_bytes)
+        except Rejected as rej:
+            if summary is not None:
+                summary.rejected[rej.reason] += 1
+            if on_reject is not None:
+                on_reject(loaded.origin, rej.reason, rej.message)
+            continue
+        yield normalise_article(raw, now=now)
+
+
+def extract_files(inputs: Iterable[Path], out: Path, *, processes: int = 1, batch_size: int = 32,
+                  on_reject: Callable[[str, str, str], None] | None = None, now: datetime | None = None) -> Summary:
+    summary = Summary()
+    articles = load_articles(inputs, now=now, on_reject=on_reject, summary=summary)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for line in extract_articles(articles, processes=processes, batch_size=batch_size):
+            if "error" in line:
+                summary.rejected[line["error"]] += 1
+                if on_reject is not None:
+                    on_reject(line["article_id"], line["error"], line["message"])
+                continue
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            summary.written += 1
+    return summary

@@ -1,0 +1,85 @@
+"""Settings: one frozen pydantic-settings base (prefix `NEWSFLASH_`), extended by each stage.
+
+A missing or malformed value stops start-up with one line naming the variable (`load_settings`).
+Values are passed explicitly into `faust.App`, so Faust's own environment variables never compete.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal, TypeVar
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound="Settings")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSFLASH_", frozen=True, extra="ignore")
+
+    kafka_bootstrap: str = Field(default="127.0.0.1:9092", description="host:port[,host:port]")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
+    partitions: int = Field(default=8, ge=1, le=256)
+    replication_factor: int = Field(default=1, ge=1)
+    session_timeout_s: float = Field(
+        default=6.0, gt=0, description="Short, so a worker joins its group in ~4 s on the embedded broker"
+    )
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=6066, ge=0, le=65535)
+    log_level: Literal["debug", "info", "warn", "error"] = "info"
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+
+
+class IngestSettings(Settings):
+    web_port: int = 6066
+    dedup_window_s: float = Field(default=86_400.0, gt=0, description="Exact-duplicate window")
+    known_sources: tuple[str, ...] = Field(
+        default=("afp", "ap", "reuters", "bbc", "bss", "newsflash"),
+        description="Sources kept as metric labels; others count as `other`",
+    )
+
+
+class AnnotateSettings(Settings):
+    web_port: int = 6067
+    batch_size: int = Field(default=16, ge=1, le=512)
+    batch_within_s: float = Field(default=0.2, gt=0)
+
+
+class ExtractorSettings(Settings):
+    batch_size: int = Field(default=32, ge=1, le=512)
+    batch_within_s: float = Field(default=0.1, gt=0)
+
+
+class EntitiesSettings(ExtractorSettings):
+    web_port: int = 6068
+
+
+class QuotesSettings(ExtractorSettings):
+    web_port: int = 6069
+
+
+class EventsSettings(ExtractorSettings):
+    web_port: int = 6070
+
+
+def describe_error(exc: ValidationError, cls: type[BaseSettings]) -> str:
+    """One line naming the variable at fault, as a user would type it."""
+    prefix = cls.model_config.get("env_prefix", "")
+    parts = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        parts.append(f"{prefix}{field.upper()}: {err['msg']}")
+    return "invalid settings: " + "; ".join(parts)
+
+
+def load_settings(cls: type[S]) -> S:
+    try:
+        return cls()
+    except ValidationError as exc:
+        print(describe_error(exc, cls), file=sys.stderr)
+        raise SystemExit(2) from None

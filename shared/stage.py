@@ -1,0 +1,191 @@
+"""The thin Faust wiring every stage shares: decode, call the pure function, publish, dead-letter
+on failure, count metrics, expose /metrics, /healthz and /readyz, and report consumer lag.
+
+A stage's `app.py` only says what it reads, what it writes and which pure function it calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from shared import errors, kafka, metrics
+from shared.schemas import DeadLetter
+from shared.settings import Settings
+
+log = logging.getLogger("newsflash")
+
+
+@dataclass
+class Outcome:
+    """What the pure side made of one input message: messages to publish, or a rejection."""
+
+    messages: list[tuple[str, bytes, bytes]] = field(default_factory=list)  # (topic, key, value)
+    reason: str | None = None
+    error: str | None = None
+    skipped: bool = False
+    ingested_at: datetime | None = None
+    counted: Sequence[BaseModel] = ()
+
+
+def describe(event: Any) -> str:
+    msg = event.message
+    return f"{msg.topic}[{msg.partition}]@{msg.offset}"
+
+
+def dead_letter_for(stage: str, event: Any, reason: str, error: str) -> DeadLetter:
+    msg = event.message
+    key = msg.key
+    value = msg.value if isinstance(msg.value, bytes) else bytes(msg.value or b"")
+    return DeadLetter(
+        stage=stage,
+        reason=reason,
+        error=error,
+        topic=msg.topic,
+        partition=msg.partition,
+        offset=msg.offset,
+        key_b64=base64.b64encode(key).decode("ascii") if isinstance(key, bytes) else None,
+        value_b64=base64.b64encode(value).decode("ascii"),
+        failed_at=datetime.now(UTC),
+    )
+
+
+class Stage:
+    """One Faust app = one consumer group = one stage, with its topics, metrics and web views."""
+
+    def __init__(self, name: str, settings: Settings, source: str, outputs: Sequence[str]) -> None:
+        from faust.sensors.prometheus import setup_prometheus_sensors
+
+        self.name = name
+        self.settings = settings
+        self.app = kafka.make_app(name, settings)
+        setup_prometheus_sensors(self.app, name_prefix="news_faust")
+        self.source = kafka.app_topic(self.app, source)
+        self.dead_letters = kafka.app_topic(self.app, kafka.DEAD_LETTERS)
+        self.outputs = {topic: kafka.app_topic(self.app, topic) for topic in outputs}
+        self.joined = False
+        self.loaded = True
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-work")
+        for outcome in metrics.OUTCOMES:
+            metrics.MESSAGES_IN.labels(name, outcome)
+        metrics.READY.labels(name).set(0)
+        self._wire()
+
+    def _wire(self) -> None:
+        app, stage = self.app, self
+
+        @app.page("/healthz")
+        async def healthz(view: Any, request: Any) -> Any:
+            return view.json({"stage": stage.name, "alive": True})
+
+        @app.page("/readyz")
+        async def readyz(view: Any, request: Any) -> Any:
+            ready = stage.joined and stage.loaded
+            body = {"stage": stage.name, "ready": ready, "joined": stage.joined, "loaded": stage.loaded}
+            return view.json(body, status=200 if ready else 503)
+
+        @app.on_rebalance_complete.connect
+        async def on_rebalanced(sender: Any, **kwargs: Any) -> None:
+            stage.joined = True
+            metrics.REBALANCES.labels(stage.name).inc()
+            metrics.READY.labels(stage.name).set(1 if stage.loaded else 0)
+
+        @app.timer(interval=2.0)
+        async def report_lag() -> None:
+            stage.update_lag()
+
+    def update_lag(self) -> None:
+        consumer = getattr(self.app, "_consumer", None)
+        if consumer is None:
+            return
+        per_topic: dict[str, int] = {}
+        try:
+            read = getattr(consumer, "_read_offset", {})
+            for tp in consumer.assignment():
+                if tp.topic != self.source.get_topic_name():
+                    continue
+                high = consumer.highwater(tp)
+                if high is None:
+                    continue
+                position = read.get(tp)
+                done = (position + 1) if position is not None else 0
+                per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(0, high - done)
+        except Exception:  # noqa: BLE001 - lag is best effort and must never break the stage
+            return
+        for topic, lag in per_topic.items():
+            metrics.CONSUMER_LAG.labels(self.name, topic).set(lag)
+
+    def set_loaded(self, loaded: bool) -> None:
+        self.loaded = loaded
+        metrics.READY.labels(self.name).set(1 if loaded and self.joined else 0)
+
+    async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """CPU-bound work off the event loop, so heartbeats and commits keep flowing."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def send_dead_letter(self, event: Any, reason: str, error: str) -> None:
+        letter = dead_letter_for(self.name, event, reason, error)
+        log.warning("%s: dead letter %s from %s: %s", self.name, reason, describe(event), error)
+        await self.dead_letters.send(key=event.message.key, value=kafka.encode(letter))
+        metrics.DEAD_LETTERS.labels(self.name, reason).inc()
+        metrics.MESSAGES_IN.labels(self.name, "dead_letter").inc()
+
+    async def apply(self, event: Any, outcome: Outcome) -> None:
+        """Publish an outcome: its messages, or its dead letter. Acknowledged only after this."""
+        if outcome.reason is not None:
+            await self.send_dead_letter(event, outcome.reason, outcome.error or outcome.reason)
+            return
+        if outcome.skipped:
+            metrics.MESSAGES_IN.labels(self.name, "skipped").inc()
+            return
+        now = datetime.now(UTC)
+        for topic, key, value in outcome.messages:
+            await self.outputs[topic].send(key=key, value=value)
+            metrics.MESSAGES_OUT.labels(self.name, topic).inc()
+            if outcome.ingested_at is not None:
+                latency = (now - outcome.ingested_at).total_seconds()
+                metrics.END_TO_END_SECONDS.labels(self.name, topic).observe(max(0.0, latency))
+        metrics.MESSAGES_IN.labels(self.name, "ok").inc()
+
+    def batch_agent(self, process: Callable[[list[bytes]], list[Outcome]], batch_size: int,
+                    within_s: float, after: Callable[[Outcome], None] | None = None) -> Any:
+        """An agent that takes batches, runs `process` off the loop, and applies each outcome."""
+        stage = self
+
+        async def agent(stream: Any) -> None:
+            async for events in stream.take_events(batch_size, within=within_s):
+                started = time.perf_counter()
+                values = [e.message.value for e in events]
+                try:
+                    outcomes = await stage.run_blocking(process, values)
+                except Exception as exc:  # noqa: BLE001 - one bad batch must not lose messages
+                    log.exception("%s: batch failed, retrying one by one", stage.name)
+                    outcomes = []
+                    for value in values:
+                        try:
+                            outcomes.extend(await stage.run_blocking(process, [value]))
+                        except Exception as one:  # noqa: BLE001
+                            outcomes.append(Outcome(reason=errors.INTERNAL_ERROR, error=f"{type(one).__name__}: {one}"))
+                    del exc
+                for event, outcome in zip(events, outcomes, strict=True):
+                    await stage.apply(event, outcome)
+                    if after is not None and outcome.reason is None:
+                        after(outcome)
+                elapsed = time.perf_counter() - started
+                metrics.BATCH_SECONDS.labels(stage.name).observe(elapsed)
+                metrics.BATCH_SIZE.labels(stage.name).observe(len(events))
+                for _ in events:
+                    metrics.PROCESSING_SECONDS.labels(stage.name).observe(elapsed / len(events))
+
+        agent.__name__ = f"{self.name}_agent"
+        agent.__qualname__ = agent.__name__
+        return self.app.agent(self.source, name=f"news-{self.name}.agent")(agent)

@@ -41,7 +41,7 @@ _WIRE = re.compile(
     rf"(?:,?[ ]{_DATE})?(?:[ ]*{_AGENCY})?{_DASH}"
 )
 # CoNLL / Reuters 1996 style: "ROME 1996-12-06" on a line of its own or before the text.
-_ISO_LINE = re.compile(rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE})[ ]+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?=\s)")
+_ISO_LINE = re.compile(rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE})[ ]+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:[ \t]*\n|[ \t]+)")
 
 _AGENCY_NAMES = {"AFP", "AP", "REUTERS", "BSS", "XINHUA", "UPI", "DPA", "ANSA", "EFE", "KYODO",
                  "YONHAP", "TASS", "BBC", "CNN", "BLOOMBERG", "PRNEWSWIRE", "IANS", "PTI", "ANI"}

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from shared.kafka import kafka_python_config
+from shared.kafka import MAX_MESSAGE_BYTES, kafka_python_config
 from shared.settings import Settings
 
 
@@ -26,6 +26,7 @@ def producer(settings: Settings):  # type: ignore[no-untyped-def]
     # acks=all and one in flight keep order per partition; not the idempotent producer (the
     # embedded broker rejects it).
     return KafkaProducer(acks="all", linger_ms=5, max_in_flight_requests_per_connection=1,
+                         max_request_size=MAX_MESSAGE_BYTES,
                          **kafka_python_config(settings))
 
 

@@ -24,6 +24,9 @@ QUOTES = "news.quotes.v1"
 EVENTS = "news.events.v1"
 DEAD_LETTERS = "news.dead-letters.v1"
 
+#: Largest message a client sends: a body at the default 1 MB limit, base64 in a dead letter, fits.
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
 ALL_TOPICS = (RAW_ARTICLES, ARTICLES, ANNOTATED, ENTITIES, QUOTES, EVENTS, DEAD_LETTERS)
 OUTPUT_TOPICS = (ENTITIES, QUOTES, EVENTS)
 
@@ -110,6 +113,8 @@ def make_app(stage: str, settings: Settings, **overrides: Any) -> Any:
         topic_allow_declare=True,
         topic_disable_leader=True,
         producer_acks=-1,
+        producer_max_request_size=MAX_MESSAGE_BYTES,
+        consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         web_enabled=True,
         web_bind=settings.web_host,
         web_port=settings.web_port,

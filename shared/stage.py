@@ -139,8 +139,9 @@ class Stage:
         metrics.DEAD_LETTERS.labels(self.name, reason).inc()
         metrics.MESSAGES_IN.labels(self.name, "dead_letter").inc()
 
-    async def apply(self, event: Any, outcome: Outcome) -> None:
-        """Publish an outcome: its messages, or its dead letter. Acknowledged only after this."""
+    async def apply(self, event: Any, outcome: Outcome, wait_delivery: bool = False) -> None:
+        """Publish an outcome: its messages, or its dead letter. The event is acknowledged only
+        after this, and Faust flushes the producer before it commits an offset."""
         if outcome.reason is not None:
             await self.send_dead_letter(event, outcome.reason, outcome.error or outcome.reason)
             return
@@ -149,7 +150,9 @@ class Stage:
             return
         now = datetime.now(UTC)
         for topic, key, value in outcome.messages:
-            await self.outputs[topic].send(key=key, value=value)
+            pending = await self.outputs[topic].send(key=key, value=value)
+            if wait_delivery:
+                await pending
             metrics.MESSAGES_OUT.labels(self.name, topic).inc()
             if outcome.ingested_at is not None:
                 latency = (now - outcome.ingested_at).total_seconds()

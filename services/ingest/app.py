@@ -47,10 +47,12 @@ async def validate(stream):  # type: ignore[no-untyped-def]
         if first_seen and now - first_seen < settings.dedup_window_s:
             metrics.MESSAGES_IN.labels(stage.name, "skipped_duplicate").inc()
             continue
-        seen[article.content_hash] = now
+        # The output is delivered before the hash is recorded: a crash in between re-sends the
+        # article (a duplicate downstream de-duplicates by id) instead of losing it.
         await stage.apply(event, Outcome(
             messages=[(kafka.ARTICLES, kafka.key_for(article.id), kafka.encode(article))],
-        ))
+        ), wait_delivery=True)
+        seen[article.content_hash] = now
         metrics.ARTICLES_BY_SOURCE.labels(_source_label(article.source)).inc()
         metrics.PROCESSING_SECONDS.labels(stage.name).observe(time.perf_counter() - started)
 

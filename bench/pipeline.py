@@ -1,0 +1,302 @@
+"""`make bench`: the pipeline against the physical limit, bare `nlp.pipe`, all in one run.
+
+On BENCH_N articles from ../shared/corpus/bbc (default 500):
+1. baseline: bare nlp.pipe, 1 and 2 processes;   2. offline: extract, 1 and 2 processes;
+3. streaming: the whole pipeline on the embedded broker, 1 and 2 annotate workers, publish as fast
+   as the broker takes it, first publish to last output on every output topic;
+4. latency: at half the streaming capacity, a steady rate for BENCH_LATENCY_S seconds (default 60);
+5. scaling: the annotate stage alone, 1 and 2 workers;   6. memory: peak RSS of every service.
+Prints a table, writes bench/results/pipeline.json and bench/results/pipeline.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.corpus import bbc_paths, machine
+from shared import client, kafka
+from shared.articles import read_articles
+from shared.nlp.model import load_nlp, parse_bodies
+from shared.offline import extract_articles, load_articles
+from shared.runner import Pipeline
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+class RssSampler:
+    """Peak resident memory of every worker process (with its children), sampled twice a second."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.peak: dict[str, float] = defaultdict(float)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for worker in self.pipeline.all_workers():
+                try:
+                    proc = psutil.Process(worker.process.pid)
+                    rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+                except psutil.Error:
+                    continue
+                self.peak[worker.stage] = max(self.peak[worker.stage], rss / 2**20)
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed_rate(n: int, fn: Any) -> float:
+    started = time.perf_counter()
+    fn()
+    return n / (time.perf_counter() - started)
+
+
+def expected_counts(lines: list[dict[str, Any]]) -> dict[str, int]:
+    return {
+        kafka.ENTITIES: sum(len(line["entities"]) for line in lines),
+        kafka.QUOTES: sum(len(line["quotes"]) for line in lines),
+        kafka.EVENTS: sum(len(line["events"]) for line in lines),
+    }
+
+
+def drain(settings: Any, ids: set[str], expected: dict[str, int], sent_at: dict[str, float],
+          timeout: float = 900.0) -> tuple[float, dict[str, list[float]]]:
+    """Read the output topics until every expected message has arrived; returns the time of the
+    last arrival and, per topic, publish-to-output latencies in seconds."""
+    seen: dict[str, set[str]] = {t: set() for t in expected}
+    latencies: dict[str, list[float]] = {t: [] for t in expected}
+    last = 0.0
+    deadline = time.monotonic() + timeout
+
+    def done(_idle: float) -> bool:
+        return all(len(seen[t]) >= expected[t] for t in expected) or time.monotonic() > deadline
+
+    for record in client.consume(settings, list(expected), from_beginning=True, follow=True, until=done):
+        data = json.loads(record.value)
+        article_id = data.get("article_id")
+        if article_id not in ids or data["id"] in seen[record.topic]:
+            continue
+        seen[record.topic].add(data["id"])
+        produced = record.timestamp_ms / 1000.0
+        latencies[record.topic].append(produced - sent_at[article_id])
+        last = max(last, produced)
+    missing = {t: expected[t] - len(seen[t]) for t in expected if len(seen[t]) < expected[t]}
+    if missing:
+        raise RuntimeError(f"outputs missing after {timeout}s: {missing}")
+    return last, latencies
+
+
+def run_streaming(items: list[tuple[bytes, bytes]], expected: dict[str, int], annotate_workers: int,
+                  tag: str) -> tuple[float, dict[str, float]]:
+    with tempfile.TemporaryDirectory() as tmp, Pipeline(workdir=Path(tmp)) as pipeline:
+        for _ in range(annotate_workers - 1):
+            pipeline.wait_ready(workers=[pipeline.start_worker("annotate")])
+        with RssSampler(pipeline) as rss:
+            items = [(key.replace(b"bbc-", f"{tag}-".encode()), value.replace(b'"bbc-', f'"{tag}-'.encode()))
+                     for key, value in items]
+            ids = {key.decode() for key, _ in items}
+            started = time.time()
+            client.publish(pipeline.settings(), kafka.RAW_ARTICLES, items)
+            sent_at = dict.fromkeys(ids, started)
+            last, _ = drain(pipeline.settings(), ids, expected, sent_at)
+        return len(items) / (last - started), dict(rss.peak)
+
+
+def run_latency(items: list[tuple[bytes, bytes]], expected_per_article: dict[str, dict[str, int]], rate: float,
+                seconds: float) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    with tempfile.TemporaryDirectory() as tmp, Pipeline(workdir=Path(tmp)) as pipeline:
+        settings = pipeline.settings()
+        prod = client.producer(settings)
+        sent_at: dict[str, float] = {}
+        n = min(int(rate * seconds), len(items))  # repeats would be dropped as exact duplicates
+        chosen = [items[i % len(items)] for i in range(n)]
+        with RssSampler(pipeline) as rss:
+            started = time.time()
+            for i, (key, value) in enumerate(chosen):
+                target = started + i / rate
+                delay = target - time.time()
+                if delay > 0:
+                    time.sleep(delay)
+                new_id = f"lat{i:05d}-{key.decode()}"
+                data = json.loads(value)
+                data["id"] = new_id
+                sent_at[new_id] = time.time()
+                prod.send(kafka.RAW_ARTICLES, key=new_id.encode(), value=json.dumps(data).encode())
+            prod.flush()
+            prod.close()
+            expected = defaultdict(int)
+            for key, _ in chosen:
+                for topic, count in expected_per_article[key.decode()].items():
+                    expected[topic] += count
+            _, latencies = drain(settings, set(sent_at), dict(expected), sent_at)
+        summary = {}
+        for topic, values in latencies.items():
+            values.sort()
+            summary[topic] = {
+                "p50": values[len(values) // 2], "p95": values[int(0.95 * (len(values) - 1))],
+                "p99": values[int(0.99 * (len(values) - 1))], "max": values[-1], "n": len(values),
+            }
+        return summary, dict(rss.peak)
+
+
+def run_annotate_scaling(items: list[tuple[bytes, bytes]], workers: int, tag: str) -> float:
+    """The annotate stage alone: validated articles straight onto news.articles.v1."""
+    from services.ingest.pipeline import ingest
+
+    articles = []
+    for key, value in items:
+        article = ingest(value, max_body_bytes=1_000_000)
+        article.id = f"{tag}-{article.id}"
+        articles.append((article.id.encode(), kafka.encode(article)))
+    with tempfile.TemporaryDirectory() as tmp, Pipeline(workdir=Path(tmp), stages=("annotate",)) as pipeline:
+        for _ in range(workers - 1):
+            pipeline.wait_ready(workers=[pipeline.start_worker("annotate")])
+        settings = pipeline.settings()
+        ids = {key.decode() for key, _ in articles}
+        started = time.time()
+        client.publish(settings, kafka.ARTICLES, articles)
+        seen: set[str] = set()
+        last = started
+        for record in client.consume(settings, [kafka.ANNOTATED], from_beginning=True, follow=True,
+                                     until=lambda _idle: seen >= ids, max_wait_s=900):
+            article_id = json.loads(record.value)["article"]["id"]
+            if article_id in ids:
+                seen.add(article_id)
+                last = max(last, record.timestamp_ms / 1000.0)
+        return len(ids) / (last - started)
+
+
+def chart(result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t = result["throughput_articles_per_s"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    names = list(t)
+    left.bar(names, [t[k] for k in names], color=["#888", "#888", "#4a7", "#4a7", "#37c", "#37c", "#c73", "#c73"][: len(names)])
+    left.set_ylabel("articles / s")
+    left.set_title(f"Throughput on {result['articles']} BBC articles")
+    left.tick_params(axis="x", rotation=35)
+    lat = result["latency_s"]
+    topics = list(lat)
+    for i, q in enumerate(("p50", "p95", "p99", "max")):
+        right.bar([x + i * 0.2 for x in range(len(topics))], [lat[tp][q] for tp in topics], width=0.2, label=q)
+    right.set_xticks([x + 0.3 for x in range(len(topics))], [tp.split(".")[1] for tp in topics])
+    right.set_ylabel("seconds, publish to output")
+    right.set_title(f"Latency at {result['latency_rate_per_s']:.1f} articles/s")
+    right.legend()
+    fig.suptitle(f"{result['machine']['cpu']} x {result['machine']['cores']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def main() -> None:
+    n = int(os.environ.get("BENCH_N", "500"))
+    latency_s = float(os.environ.get("BENCH_LATENCY_S", "60"))
+    paths = bbc_paths(n)
+    loaded = list(read_articles(paths))
+    for item in loaded:
+        item.data["id"] = f"bbc-{item.data['id']}"
+    items = [(x.data["id"].encode(), json.dumps(x.data).encode()) for x in loaded]
+    articles = list(load_articles(paths))
+    for article, item in zip(articles, loaded, strict=True):
+        article.id = item.data["id"]
+    bodies = [a.body for a in articles]
+    nlp = load_nlp()
+    list(parse_bodies(bodies[:10], nlp=nlp))
+    throughput: dict[str, float] = {}
+    print(f"{len(articles)} articles, {statistics.mean(len(b.split()) for b in bodies):.0f} words on average")
+
+    for procs in (1, 2):
+        throughput[f"nlp.pipe x{procs}"] = timed_rate(len(bodies), lambda p=procs: list(parse_bodies(bodies, nlp=nlp, batch_size=32, n_process=p)))
+        print(f"  bare nlp.pipe, {procs} process(es): {throughput[f'nlp.pipe x{procs}']:.2f}/s", flush=True)
+    lines: list[dict[str, Any]] = []
+    for procs in (1, 2):
+        def run_extract(p: int = procs) -> None:
+            lines[:] = list(extract_articles(articles, processes=p, batch_size=32))
+        throughput[f"extract x{procs}"] = timed_rate(len(articles), run_extract)
+        print(f"  extract, {procs} process(es): {throughput[f'extract x{procs}']:.2f}/s", flush=True)
+    expected = expected_counts(lines)
+    per_article = {line["article_id"]: {kafka.ENTITIES: len(line["entities"]), kafka.QUOTES: len(line["quotes"]),
+                                        kafka.EVENTS: len(line["events"])} for line in lines}
+    memory: dict[str, float] = defaultdict(float)
+    for workers in (1, 2):
+        rate, peak = run_streaming(items, expected, workers, f"s{workers}")
+        throughput[f"streaming x{workers}"] = rate
+        for stage, mb in peak.items():
+            memory[stage] = max(memory[stage], mb)
+        print(f"  streaming, {workers} annotate worker(s): {rate:.2f}/s", flush=True)
+    for workers in (1, 2):
+        throughput[f"annotate x{workers}"] = run_annotate_scaling(items, workers, f"a{workers}")
+        print(f"  annotate stage alone, {workers} worker(s): {throughput[f'annotate x{workers}']:.2f}/s", flush=True)
+    best_streaming = max(throughput["streaming x1"], throughput["streaming x2"])
+    rate = best_streaming / 2
+    latency, peak = run_latency(items, per_article, rate, latency_s)
+    for stage, mb in peak.items():
+        memory[stage] = max(memory[stage], mb)
+
+    ratios = {
+        "streaming x1 / nlp.pipe x1": throughput["streaming x1"] / throughput["nlp.pipe x1"],
+        "streaming x2 / nlp.pipe x2": throughput["streaming x2"] / throughput["nlp.pipe x2"],
+        "extract x1 / nlp.pipe x1": throughput["extract x1"] / throughput["nlp.pipe x1"],
+        "extract x2 / nlp.pipe x2": throughput["extract x2"] / throughput["nlp.pipe x2"],
+        "annotate x2 / annotate x1": throughput["annotate x2"] / throughput["annotate x1"],
+    }
+    result = {
+        "articles": len(articles), "machine": machine(),
+        "throughput_articles_per_s": {k: round(v, 2) for k, v in throughput.items()},
+        "ratios": {k: round(v, 3) for k, v in ratios.items()},
+        "latency_rate_per_s": round(rate, 2), "latency_seconds_of_load": latency_s,
+        "latency_s": {t: {k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for t, q in latency.items()},
+        "peak_rss_mb": {k: round(v) for k, v in sorted(memory.items())},
+        "targets": {
+            "streaming >= 0.85 x nlp.pipe (same processes)": min(ratios["streaming x1 / nlp.pipe x1"], ratios["streaming x2 / nlp.pipe x2"]) >= 0.85,
+            "extract >= 0.95 x nlp.pipe": min(ratios["extract x1 / nlp.pipe x1"], ratios["extract x2 / nlp.pipe x2"]) >= 0.95,
+            "2 annotate workers >= 1.7 x one": ratios["annotate x2 / annotate x1"] >= 1.7,
+            "p99 latency at half capacity < 1.5 s": max(q["p99"] for q in latency.values()) < 1.5,
+            "no service above 500 MB RSS": max(memory.values()) < 500,
+        },
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
+    chart(result, RESULTS / "pipeline.png")
+    print(f"\nmachine: {result['machine']}")
+    print(f"{'throughput':<28} articles/s")
+    for k, v in result["throughput_articles_per_s"].items():
+        print(f"  {k:<26} {v:8.2f}")
+    print("ratios")
+    for k, v in result["ratios"].items():
+        print(f"  {k:<26} {v:8.3f}")
+    print(f"latency at {rate:.2f} articles/s for {latency_s:.0f}s (publish -> output, s)")
+    for t, q in result["latency_s"].items():
+        print(f"  {t:<26} p50 {q['p50']:.3f}  p95 {q['p95']:.3f}  p99 {q['p99']:.3f}  max {q['max']:.3f}  (n={q['n']})")
+    print("peak RSS (MB)")
+    for k, v in result["peak_rss_mb"].items():
+        print(f"  {k:<26} {v:8d}")
+    print("targets")
+    for k, ok in result["targets"].items():
+        print(f"  {'met    ' if ok else 'NOT met'} {k}")
+    print(f"\nwrote {RESULTS / 'pipeline.json'} and {RESULTS / 'pipeline.png'}")
+
+
+if __name__ == "__main__":
+    main()

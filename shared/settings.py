@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     partitions: int = Field(default=8, ge=1, le=256)
     replication_factor: int = Field(default=1, ge=1)
     session_timeout_s: float = Field(
-        default=6.0, gt=0, description="Short, so a worker joins its group in ~4 s on the embedded broker"
+        default=4.0, gt=0, description="Short: the embedded broker holds a join for half of it"
     )
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=0, le=65535)

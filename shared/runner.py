@@ -4,6 +4,7 @@ tests and the benchmark, so all three start the pipeline the same way."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -105,12 +106,18 @@ class Pipeline:
         return worker
 
     def start(self, wait: bool = True, timeout_s: float = 90.0) -> Pipeline:
-        if not self.topics_ready:
-            self.start_broker()
-        for stage in self.stages:
-            self.start_worker(stage)
-        if wait:
-            self.wait_ready(timeout_s)
+        """Broker, topics and every stage; if anything fails, whatever was started is stopped."""
+        atexit.register(self.stop)
+        try:
+            if not self.topics_ready:
+                self.start_broker()
+            for stage in self.stages:
+                self.start_worker(stage)
+            if wait:
+                self.wait_ready(timeout_s)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def all_workers(self) -> list[Worker]:
@@ -152,6 +159,7 @@ class Pipeline:
             worker.process.wait()
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         for worker in self.all_workers():
             if worker.process.poll() is None:
                 try:

@@ -75,8 +75,11 @@ class Stage:
         self.joined = False
         self.loaded = True
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-work")
+        # Every series exists from the start (at zero), so rates and alerts see no gaps.
         for outcome in metrics.OUTCOMES:
             metrics.MESSAGES_IN.labels(name, outcome)
+        for reason in errors.REASONS:
+            metrics.DEAD_LETTERS.labels(name, reason)
         metrics.READY.labels(name).set(0)
         self._wire()
 

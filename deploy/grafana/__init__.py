@@ -1,0 +1,1 @@
+"""Grafana provisioning, and the dashboards-as-code generator `deploy.grafana.dashboards`."""

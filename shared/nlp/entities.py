@@ -1,0 +1,885 @@
+"""Entity linking within one article: spaCy's entity spans and the time expressions become
+canonical, typed, placed entities with every mention, shared by the entities, quotes and events
+stages.
+
+Consumes an `Article` and its one parse (a `Doc` whose text is the body; offsets index the body).
+Produces an `EntityIndex`: entities in order of first mention, each with its mentions (body
+offsets, plus headline mentions), a type decided across mentions, a place for GPE/LOC/NORP/FAC,
+roles for people, and a TIMEX3 value for time expressions. `link_entities` is deterministic and
+memoised on the doc, so every caller in one process sees the same ids.
+
+What it fixes in the raw model output, in order:
+1. spans: leading 'the', possessives and stray punctuation trimmed ("South Korea's", "Korea-");
+2. ALL-CAPS headlines and datelines, where the model is weak: names there are matched against
+   the names the rest of the article uses and against the gazetteer, not trusted as tagged;
+3. recall: names found once are found again wherever else they occur in the article, people by
+   their surname or given name too;
+4. types: a majority vote over all mentions of one name (the model's labels plus cues from the
+   context: 'Mr', a title, ', who', a country gazetteer), then over all names of one entity;
+5. identity: 'Kishida' -> 'Fumio Kishida' (a surname two people share goes to the nearest
+   preceding full name, or stays alone), 'LDP' -> 'Liberal Democratic Party', 'US' -> 'United
+   States';
+6. wire-copy layouts: a dateline names a place; in results tables and fixtures a city is a team,
+   a capitalised run before a score is a team (or, with an initial, a player), and a name before
+   a bracketed country is a competitor.
+
+Measured on CoNLL-2003 dev by `python -m evaluation.conll`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from spacy.tokens import Doc
+
+from shared.nlp.geo import is_demonym, is_place_name, resolve_place
+from shared.nlp.roles import TITLE_HEADS, TITLE_MODIFIERS, find_roles
+from shared.schemas.article import Article
+from shared.schemas.common import message_id
+from shared.schemas.entity import Entity, Mention, Place, Role, Salience
+
+NAME_TYPES = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                        "WORK_OF_ART", "LAW", "LANGUAGE"})
+TIME_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET"})
+PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
+_USER_DATA_KEY = "newsflash.entities"
+_DATELINE = "\x00dateline"
+
+# How much one mention's model label counts in the vote on its name's type.
+_W_MODEL = 1.0
+_W_SHOUTY = 0.3       # the model's label on an ALL-CAPS token: a weak hint at best
+_W_GAZETTEER = 0.8
+_W_PROPAGATED = 0.0   # a propagated mention repeats a vote, it does not add one
+#: Cities at least this big are recognised by name alone in headlines and datelines.
+_CAPS_CITY_POPULATION = 100_000
+_LEADING = frozenset({"the", "a", "an"})
+_INITIAL = re.compile(r"^[A-Z]\.$")
+#: Words for people that, right before a name, make it a person's: 'dissident Wang Donghai'.
+_PERSON_NOUNS = frozenset("""
+dissident activist veteran finalist player star boy girl man woman singer actor actress writer
+author poet artist businessman businesswoman tycoon billionaire millionaire rebel guerrilla
+commander fighter soldier striker midfielder defender goalkeeper batsman bowler pitcher rider
+driver runner sprinter swimmer cyclist skier golfer boxer jockey champion winner seed
+opponent teammate colleague rival wife husband son daughter brother sister mother father uncle
+nephew cousin widow friend lawyer doctor professor student teacher priest monk journalist
+reporter photographer analyst economist trader dealer broker banker investor
+""".split())
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_FIXTURE_JOINERS = frozenset({"at", "v", "v.", "vs", "vs.", "versus"})
+#: Labels whose names may end in a number ('Windows 95', 'Euro 96', 'Apollo 11').
+_NUMBERED = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC"})
+#: Labels whose names never contain a lower-case word other than a particle.
+_SPLIT_ON_LOWERCASE = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+_NAME_PARTICLES = frozenset({"of", "the", "de", "du", "des", "la", "le", "van", "von", "der",
+                             "den", "da", "di", "del", "bin", "al", "el", "and", "y", "upon",
+                             "on", "am", "sur", "en"})
+_POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "rev",
+                         "prof", "gen", "col", "sen", "rep", "gov", "lt", "sgt", "capt"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "in",
+                           "on", "to", "at"})
+#: Name particles and titles never taken alone as a person's short name.
+_NOT_A_SHORT_NAME = frozenset({"de", "van", "von", "der", "den", "da", "di", "del", "la", "le",
+                               "bin", "al", "el", "jr", "jr.", "sr", "sr.", "mr", "mrs", "ms",
+                               "dr", "st", "ii", "iii"})
+
+
+@dataclass
+class LinkedEntity:
+    """One distinct entity of an article; `id` is the Entity message id."""
+
+    id: str
+    type: str
+    name: str
+    mentions: list[Mention]
+    roles: list[Role] = field(default_factory=list)
+    place: Place | None = None
+    value: str | None = None
+
+    def body_mentions(self) -> list[Mention]:
+        return [m for m in self.mentions if m.field == "body"]
+
+    def to_message(self, article: Article) -> Entity:
+        body = self.body_mentions()
+        return Entity(
+            id=self.id, article_id=article.id, content_hash=article.content_hash, type=self.type,
+            name=self.name, mentions=list(self.mentions),
+            salience=Salience(mentions=len(body), first_offset=body[0].start if body else -1,
+                              in_headline=any(m.field == "headline" for m in self.mentions)),
+            roles=list(self.roles), place=self.place, value=self.value,
+        )
+
+
+@dataclass
+class EntityIndex:
+    """The entities of one article, and lookups by body offset."""
+
+    entities: list[LinkedEntity]
+    _by_id: dict[str, LinkedEntity] = field(default_factory=dict, repr=False)
+    _body: list[tuple[Mention, LinkedEntity]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {e.id: e for e in self.entities}
+        self._body = sorted(((m, e) for e in self.entities for m in e.body_mentions()),
+                            key=lambda pair: (pair[0].start, pair[0].end))
+
+    def mention_at(self, start: int, end: int) -> tuple[LinkedEntity, Mention] | None:
+        """The body mention overlapping [start, end) the most (ties: the shorter mention)."""
+        best: tuple[LinkedEntity, Mention] | None = None
+        best_key = (0, 0)
+        for mention, entity in self._body:
+            if mention.start >= end:
+                break
+            overlap = min(end, mention.end) - max(start, mention.start)
+            if overlap <= 0 and not (start == end and mention.start <= start < mention.end):
+                continue
+            key = (max(overlap, 1), -(mention.end - mention.start))
+            if key > best_key:
+                best, best_key = (entity, mention), key
+        return best
+
+    def at(self, start: int, end: int) -> LinkedEntity | None:
+        found = self.mention_at(start, end)
+        return found[0] if found else None
+
+    def before(self, pos: int, types: Collection[str] = ("PERSON",)) -> list[tuple[LinkedEntity, Mention]]:
+        """Body mentions of these types ending at or before `pos`, nearest first."""
+        found = [(e, m) for m, e in self._body if m.end <= pos and e.type in types]
+        found.sort(key=lambda pair: (-pair[1].end, -pair[1].start))
+        return found
+
+    def by_id(self, entity_id: str) -> LinkedEntity | None:
+        return self._by_id.get(entity_id)
+
+
+def link_entities(article: Article, doc: Doc) -> EntityIndex:
+    """The article's entities, computed once per doc (memoised in `doc.user_data`)."""
+    cached = doc.user_data.get(_USER_DATA_KEY)
+    if cached is not None and cached[0] == (article.id, article.content_hash):
+        return cached[1]
+    index = _Linker(article, doc).run()
+    doc.user_data[_USER_DATA_KEY] = ((article.id, article.content_hash), index)
+    return index
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mention:
+    """A name mention being linked: token span [ts, te) and the label evidence it carries."""
+
+    ts: int
+    te: int
+    label: str
+    weight: float
+    shouty: bool
+    key: tuple[str, ...]
+
+
+class _Linker:
+    """One pass of linking over one article; token attributes are read once into lists."""
+
+    def __init__(self, article: Article, doc: Doc) -> None:
+        self.article = article
+        self.doc = doc
+        self.text = doc.text
+        self.words: list[str] = []
+        self.lower: list[str] = []
+        self.idx: list[int] = []
+        self.tag: list[str] = []
+        self.pos: list[str] = []
+        self.alpha: list[bool] = []
+        self.upper: list[bool] = []
+        self.punct: list[bool] = []
+        self.space: list[bool] = []
+        self.stop: list[bool] = []
+        self.starts: list[bool] = []
+        for tok in doc:
+            self.words.append(tok.text)
+            self.lower.append(tok.lower_)
+            self.idx.append(tok.idx)
+            self.tag.append(tok.tag_)
+            self.pos.append(tok.pos_)
+            self.alpha.append(tok.is_alpha)
+            self.upper.append(tok.is_upper)
+            self.punct.append(tok.is_punct)
+            self.space.append(tok.is_space)
+            self.stop.append(tok.is_stop)
+            self.starts.append(bool(tok.is_sent_start))
+        self.n = len(self.words)
+        self.line_of: list[int] = []
+        self.lines: list[tuple[int, int]] = []
+        self._split_lines()
+        self.shouty = self._shouty_tokens()
+        self.tabular = [self._is_tabular(a, b) for a, b in self.lines]
+        self.covered = [False] * self.n
+        self.mentions: list[_Mention] = []
+        self.cues: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+
+    # helpers --------------------------------------------------------------------------------
+
+    def span_text(self, ts: int, te: int) -> str:
+        return self.text[self.idx[ts]:self.idx[te - 1] + len(self.words[te - 1])]
+
+    def key(self, ts: int, te: int) -> tuple[str, ...]:
+        return tuple(self.lower[ts:te])
+
+    def capitalised(self, i: int) -> bool:
+        return self.words[i][:1].isupper()
+
+    def _sentence_start(self, i: int) -> bool:
+        return self.starts[i] or i == 0 or self.space[i - 1]
+
+    def _split_lines(self) -> None:
+        start = 0
+        for i, word in enumerate(self.words):
+            if "\n" in word and self.space[i]:
+                if i > start:
+                    self.lines.append((start, i))
+                start = i + 1
+            self.line_of.append(len(self.lines))
+        if start < self.n:
+            self.lines.append((start, self.n))
+
+    def _shouty_tokens(self) -> list[bool]:
+        """Tokens of ALL-CAPS lines (headlines, datelines) and an upper-case dateline city."""
+        flags = [False] * self.n
+        for a, b in self.lines:
+            letters = [i for i in range(a, b) if self.alpha[i]]
+            upper = [i for i in letters if self.upper[i]]
+            if letters and len(upper) >= 0.8 * len(letters) and any(
+                    len(self.words[i]) > 1 for i in upper):
+                for i in range(a, b):
+                    flags[i] = True
+                continue
+            # 'SEOUL, Sept 3, 2024 (AFP) -': the dateline city opens an ordinary line.
+            j = a
+            while j < b and j - a < 4 and self.alpha[j] and self.upper[j]:
+                j += 1
+            if a < j < b and self.words[j] in {",", "-", "(", "\u2013", "\u2014"} and len(
+                    self.span_text(a, j)) >= 3:
+                for i in range(a, j):
+                    flags[i] = True
+        return flags
+
+    def _is_tabular(self, a: int, b: int) -> bool:
+        """A results or listings line ('Chicago 5 Houston 3'): numbers are a third of its words."""
+        words = [i for i in range(a, b) if not self.punct[i] and not self.space[i]]
+        digits = sum(1 for i in words if any(ch.isdigit() for ch in self.words[i]))
+        if digits >= 2 and digits >= 0.3 * len(words):
+            return not _ISO_DATE.search(self.span_text(a, b)) or digits >= 4
+        # A fixture: 'NEW YORK AT CALIFORNIA', 'Somerset v Leicestershire'.
+        joins = [k for k, i in enumerate(words) if self.lower[i] in _FIXTURE_JOINERS]
+        return len(joins) == 1 and 0 < joins[0] < len(words) - 1 and len(words) <= 9 and all(
+            self.capitalised(i) or any(ch.isdigit() for ch in self.words[i])
+            for k, i in enumerate(words) if k != joins[0])
+
+    def _add(self, ts: int, te: int, label: str, weight: float) -> _Mention | None:
+        if te <= ts or any(self.covered[ts:te]):
+            return None
+        mention = _Mention(ts, te, label, weight, all(self.shouty[ts:te]), self.key(ts, te))
+        self.mentions.append(mention)
+        for i in range(ts, te):
+            self.covered[i] = True
+        return mention
+
+    def _remove(self, mention: _Mention) -> None:
+        self.mentions.remove(mention)
+        for i in range(mention.ts, mention.te):
+            self.covered[i] = False
+
+    # pipeline -------------------------------------------------------------------------------
+
+    def run(self) -> EntityIndex:
+        times = self._time_entities()
+        self._model_mentions()
+        self._join_adjacent()
+        self._extend_people()
+        self._propagate()
+        self._gazetteer_mentions()
+        self._results_pattern()
+        self._table_names()
+        self.mentions.sort(key=lambda m: (m.ts, m.te))
+        self._acronym_mentions()
+        self._dateline_places()
+        self._collect_cues()
+        labels = self._vote_by_name()
+        clusters = self._cluster(labels)
+        names = self._build(clusters, labels)
+        entities = sorted(names + times, key=lambda e: (e.body_mentions()[0].start, e.type))
+        self._add_headline_mentions(entities)
+        return EntityIndex(entities)
+
+    # 1. candidates --------------------------------------------------------------------------
+
+    def _time_entities(self) -> list[LinkedEntity]:
+        """Time expressions from `shared.nlp.timex`, one entity per distinct value."""
+        groups: dict[tuple[str, str], list[Mention]] = {}
+        for expr in _find_times(self.doc, self.article):
+            mention = Mention(start=expr.start, end=expr.end, text=self.text[expr.start:expr.end],
+                              value=expr.value)
+            ident = expr.value if expr.value is not None else expr.text.casefold()
+            groups.setdefault((expr.type, ident), []).append(mention)
+            first = bisect.bisect_right(self.idx, expr.start) - 1
+            for i in range(max(first, 0), self.n):
+                if self.idx[i] >= expr.end:
+                    break
+                self.covered[i] = True
+        entities: list[LinkedEntity] = []
+        used: set[tuple[str, str]] = set()
+        for (kind, _), mentions in groups.items():
+            # The most explicit wording names the date: 'Sept 3, 2024' rather than 'Tuesday'.
+            name = max((m.text for m in mentions), key=len)
+            if (kind, name) in used:
+                name = f"{name} ({mentions[0].value})"
+            used.add((kind, name))
+            entities.append(LinkedEntity(
+                id=message_id(self.article.id, self.article.content_hash, "entity", kind, name),
+                type=kind, name=name, mentions=mentions, value=mentions[0].value))
+        return entities
+
+    def _spaced(self, i: int) -> bool:
+        """Whether token i stands apart ('Yorkshire at Headingley', not 'Ata-ur-Rehman')."""
+        return i > 0 and self.idx[i] > self.idx[i - 1] + len(self.words[i - 1])
+
+    def _trim(self, ts: int, te: int, label: str = "") -> tuple[int, int]:
+        """Drop a leading article, possessives, stray punctuation, half a parenthesis, and
+        the scores and common nouns that trail a name ('Durham 114', 'Interfax news agency')."""
+        for i in range(ts, te):
+            if self.words[i] == "(" and ")" not in self.words[i:te]:
+                te = i
+                break
+        for i in range(te - 1, ts - 1, -1):
+            if self.words[i] == ")" and "(" not in self.words[ts:i]:
+                ts = i + 1
+                break
+        while ts < te and (self.lower[ts] in _LEADING or self.space[ts]
+                           or (self.punct[ts] and self.words[ts] != "$")):
+            ts += 1
+        while te > ts:
+            last = te - 1
+            if self.tag[last] == "POS" or self.lower[last] in _POSSESSIVE or self.space[last]:
+                te -= 1
+            elif label not in _NUMBERED and not any(ch.isalpha() for ch in self.words[last]):
+                te -= 1
+            elif self.alpha[last] and self.words[last].islower() and last > ts:
+                te -= 1
+            elif self.punct[last] and not (self.words[last] == "." and last > ts):
+                te -= 1
+            else:
+                break
+        return ts, te
+
+    def _model_mentions(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ not in NAME_TYPES:
+                continue
+            for a, b in self._split(ent.start, ent.end, ent.label_):
+                ts, te = self._trim(a, b, ent.label_)
+                if te <= ts or not any(ch.isalpha() for ch in self.span_text(ts, te)):
+                    continue
+                shouty = all(self.shouty[ts:te])
+                if self._not_a_name(ts, te, shouty, ent.label_):
+                    continue
+                self._add(ts, te, ent.label_, _W_SHOUTY if shouty else _W_MODEL)
+
+    def _not_a_name(self, ts: int, te: int, shouty: bool, label: str) -> bool:
+        """A lone common noun taken for a person or place ('Attendance', 'Automakers'; a
+        company may well be 'Apple'), or a wire headline's topic slug ('SOCCER - CANADA BEAT
+        PANAMA'): tagged by the model, but not names."""
+        if te - ts != 1 or self._is_place_or_people(ts, te):
+            return False
+        if not shouty:
+            return self.tag[ts] in ("NN", "NNS") and (
+                label in ("PERSON", "GPE", "LOC", "NORP") or self.words[ts].islower())
+        a, _ = self.lines[self.line_of[ts]]
+        return ts == a and ts + 1 < self.n and self.words[ts + 1] in {"-", "\u2013", "\u2014"}
+
+    def _split(self, ts: int, te: int, label: str) -> list[tuple[int, int]]:
+        """Names run together by the model: 'Lithuania - Danius Gleveckas', 'Grace Road ,
+        Leicestershire', 'Yorkshire at Headingley', or across a line break."""
+        parts: list[tuple[int, int]] = []
+        start = ts
+        for i in range(ts, te):
+            word = self.words[i]
+            breaks = (self.space[i] or word in {",", ";", "|"}
+                      or (word in {"-", "\u2013", "\u2014"} and i > ts and self.idx[i] > self.idx[i - 1]
+                          + len(self.words[i - 1]))
+                      or (label in _SPLIT_ON_LOWERCASE and self.alpha[i] and word.islower()
+                          and word not in _NAME_PARTICLES and self._spaced(i))
+                      # 'SAN FRANCISCO AT NEW YORK': in capitals, function words still split.
+                      or (self.shouty[i] and self.stop[i] and self.lower[i] not in _NAME_PARTICLES))
+            if breaks:
+                if i > start:
+                    parts.append((start, i))
+                start = i + 1
+        if te > start:
+            parts.append((start, te))
+        return parts
+
+    def _is_place_or_people(self, ts: int, te: int) -> bool:
+        text = self.span_text(ts, te)
+        return is_place_name(text) or is_demonym(text)
+
+    def _join_adjacent(self) -> None:
+        """'Lindsay' (LOC) + 'Davenport' (PERSON), tagged apart but written as one name."""
+        self.mentions.sort(key=lambda m: m.ts)
+        k = 0
+        while k + 1 < len(self.mentions):
+            a, b = self.mentions[k], self.mentions[k + 1]
+            if (a.te == b.ts and not a.shouty and not b.shouty and a.label == b.label == "NORP"
+                    and self.idx[b.ts] == self.idx[a.te - 1] + len(self.words[a.te - 1]) + 1):
+                # 'Iraqi Kurds', 'Iraqi Kurdish'.
+                self._remove(a)
+                self._remove(b)
+                self._add(a.ts, b.te, "NORP", _W_MODEL)
+                self.mentions.sort(key=lambda m: m.ts)
+                continue
+            if (a.te == b.ts and not a.shouty and not b.shouty and "PERSON" in (a.label, b.label)
+                    and self.idx[b.ts] == self.idx[a.te - 1] + len(self.words[a.te - 1]) + 1
+                    and not self._is_place_or_people(*((a.ts, a.te) if b.label == "PERSON"
+                                                       else (b.ts, b.te)))):
+                self._remove(a)
+                self._remove(b)
+                self._add(a.ts, b.te, "PERSON", _W_MODEL)
+                self.mentions.sort(key=lambda m: m.ts)
+                continue
+            k += 1
+
+    def _extend_people(self) -> None:
+        """'Sandrine Testud' where the model tagged only 'Testud': take a given name on the left."""
+        for m in list(self.mentions):
+            if m.label != "PERSON" or m.shouty:
+                continue
+            i = m.ts - 1
+            if (i >= 0 and not self.covered[i] and self.tag[i] == "NNP" and self.alpha[i]
+                    and self.capitalised(i) and not self.upper[i]
+                    and self.lower[i] not in TITLE_HEADS and self.lower[i] not in TITLE_MODIFIERS
+                    and self.lower[i] not in _HONORIFICS and self.line_of[i] == self.line_of[m.ts]
+                    and self.idx[m.ts] == self.idx[i] + len(self.words[i]) + 1
+                    and not self._is_place_or_people(i, i + 1)):
+                self._remove(m)
+                self._add(i, m.te, "PERSON", m.weight)
+
+    def _propagate(self) -> None:
+        """Find again, anywhere in the article, the names the model found in ordinary text."""
+        forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        spellings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+        for m in self.mentions:
+            if m.shouty:
+                continue
+            forms[m.key][m.label] += m.weight
+            spellings[m.key].add(tuple(self.words[m.ts:m.te]))
+            if m.label == "PERSON" and m.te - m.ts >= 2:
+                for i in (m.ts, m.te - 1):
+                    if (self.alpha[i] and self.capitalised(i) and not self.upper[i]
+                            and len(self.words[i]) > 1 and self.lower[i] not in _NOT_A_SHORT_NAME
+                            and not self._is_place_or_people(i, i + 1)):
+                        # A short name votes weakly: 'Wang' may also be a company.
+                        forms[(self.lower[i],)]["PERSON"] += 0.5
+                        spellings[(self.lower[i],)].add((self.words[i],))
+        by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for key in forms:
+            by_first[key[0]].append(key)
+        for keys in by_first.values():
+            keys.sort(key=len, reverse=True)
+        for i in range(self.n):
+            if self.covered[i] or not self.capitalised(i) or self.lower[i] not in by_first:
+                continue
+            for key in by_first[self.lower[i]]:
+                j = i + len(key)
+                if j > self.n or self.key(i, j) != key:
+                    continue
+                if tuple(self.words[i:j]) not in spellings[key] and not all(self.shouty[i:j]):
+                    continue
+                if j < self.n and self.capitalised(j) and self.alpha[j] and not self.shouty[j] \
+                        and not self.covered[j]:
+                    # Part of a longer name the model missed: 'Kishida' in 'Kishida Corp'.
+                    continue
+                label = forms[key].most_common(1)[0][0]
+                if self._add(i, j, label, _W_PROPAGATED):
+                    break
+
+    def _gazetteer_mentions(self) -> None:
+        """Countries, cities and demonyms the model missed, chiefly in ALL-CAPS lines."""
+        i = 0
+        while i < self.n:
+            shouty = self.shouty[i]
+            if self.covered[i] or not self.alpha[i] or not self.capitalised(i) or (
+                    not shouty and self.tag[i] not in ("NNP", "NNPS")):
+                i += 1
+                continue
+            for n in (3, 2, 1):
+                j = i + n
+                if j > self.n or any(self.covered[i:j]) or not all(
+                        self.alpha[k] and self.capitalised(k) for k in range(i, j)):
+                    continue
+                if not shouty and ((i > 0 and self.capitalised(i - 1) and self.alpha[i - 1]
+                                    and not self._sentence_start(i - 1))
+                                   or (j < self.n and self.capitalised(j) and self.alpha[j])):
+                    # Part of a longer name: 'Cambridge United', 'Port Vale'.
+                    continue
+                text = self.span_text(i, j)
+                if is_place_name(text, _CAPS_CITY_POPULATION if shouty else 0):
+                    label = "GPE"
+                elif is_demonym(text):
+                    label = "NORP"
+                else:
+                    continue
+                if self._add(i, j, label, _W_GAZETTEER):
+                    i = j - 1
+                    break
+            i += 1
+
+    def _results_pattern(self) -> None:
+        """'Lindsay Davenport ( U.S. )': in results and line-ups a name before a bracketed
+        country is a competitor; the model often tags it as a place or an organisation."""
+        for m in self.mentions:
+            if m.label in ("GPE", "NORP") and m.ts >= 2 and m.te < self.n \
+                    and self.words[m.ts - 1] == "(" and self.words[m.te] == ")":
+                end = m.ts - 1
+                start = end
+                while start > 0 and end - start < 4 and self.capitalised(start - 1) and (
+                        self.alpha[start - 1] or "-" in self.words[start - 1]
+                        or "'" in self.words[start - 1]):
+                    start -= 1
+                if end - start < 2:
+                    continue
+                owner = next((x for x in self.mentions if x.ts < end and start < x.te), None)
+                if owner is None:
+                    self._add(start, end, "PERSON", _W_MODEL)
+                elif owner.ts == start and owner.te == end:
+                    self.cues[owner.key]["PERSON"] += 1.5
+
+    def _table_names(self) -> None:
+        """Names the model misses in results tables: a capitalised run right before a score
+        ('Warwickshire 195 , Surrey 429-7', 'J. Ratcliffe 63') is a team or, with an initial,
+        a player."""
+        for line, (a, b) in enumerate(self.lines):
+            if not self.tabular[line] or self.shouty[a]:
+                continue
+            i = a
+            while i < b:
+                j = i
+                while j < b and not self.covered[j] and self.capitalised(j) and not self.stop[j] \
+                        and (self.alpha[j] or _INITIAL.match(self.words[j])):
+                    j += 1
+                if j > i and j < b and self.words[j][:1].isdigit() and j - i <= 4 \
+                        and any(self.alpha[k] and len(self.words[k]) > 2 for k in range(i, j)):
+                    person = bool(_INITIAL.match(self.words[i]))
+                    self._add(i, j, "PERSON" if person else "ORG", 0.5)
+                i = max(j, i + 1)
+
+    def _acronym_mentions(self) -> None:
+        """'Liberal Democratic Party (LDP)': the bracketed acronym names the same thing."""
+        for m in list(self.mentions):
+            i = m.te
+            if (i + 2 < self.n and self.words[i] == "(" and self.words[i + 2] == ")"
+                    and not self.covered[i + 1] and self._abbreviates(self.words[i + 1], m)):
+                self._add(i + 1, i + 2, m.label, _W_PROPAGATED)
+        self.mentions.sort(key=lambda m: (m.ts, m.te))
+
+    def _abbreviates(self, word: str, m: _Mention) -> bool:
+        """'LDP' for 'Liberal Democratic Party': the acronym's letters are, in order, capitals of
+        the name, starting with its first; 'Doug Flach ( U.S. )' is not an acronym."""
+        letters = word.replace(".", "").replace("&", "")
+        if m.te - m.ts < 2 or not _ACRONYM.match(word) or len(letters) < 2:
+            return False
+        capitals = [ch for ch in self.span_text(m.ts, m.te) if ch.isupper()]
+        if not capitals or capitals[0] != letters[0]:
+            return False
+        pos = 0
+        for ch in letters:
+            try:
+                pos = capitals.index(ch, pos) + 1
+            except ValueError:
+                return False
+        return True
+
+    def _dateline_places(self) -> None:
+        """'NEW YORK 1996-08-30', 'SEOUL, Sept 3 (AFP) -': a dateline names a place, even in an
+        article where the same name is a team. Its own key keeps it out of the name's vote."""
+        line_start = {a for a, _ in self.lines}
+        for m in self.mentions:
+            if m.ts not in line_start or not m.shouty:
+                continue
+            a, b = self.lines[self.line_of[m.ts]]
+            rest = [i for i in range(m.te, b) if not self.space[i]]
+            dated = bool(rest) and all(any(ch.isdigit() for ch in self.words[i]) for i in rest)
+            if (dated or (rest and self.words[rest[0]] in {",", "(", "-", "\u2013", "\u2014"})) \
+                    and is_place_name(self.span_text(m.ts, m.te)):
+                m.label, m.weight, m.key = "GPE", _W_MODEL, (_DATELINE, *m.key)
+
+    # 2. types -------------------------------------------------------------------------------
+
+    def _collect_cues(self) -> None:
+        """Evidence for a name's type from its context, beyond the model's label."""
+        for m in self.mentions:
+            text = self.span_text(m.ts, m.te)
+            before = m.ts - 1
+            if before >= 0 and (self.lower[before].rstrip(".") in _HONORIFICS
+                                or self.lower[before] in TITLE_HEADS
+                                or self.lower[before] in _PERSON_NOUNS):
+                # 'Mr Wang', 'President Yoon', 'dissident Wang Donghai'.
+                self.cues[m.key]["PERSON"] += 1.5
+            if m.te + 1 < self.n and self.words[m.te] == "," and self.lower[m.te + 1] in (
+                    "who", "whose"):
+                self.cues[m.key]["PERSON"] += 1.0
+            after = m.te
+            if after < self.n and self.lower[after] in TITLE_HEADS and self.words[after].islower():
+                # 'Surrey captain Chris Lewis', 'Eagles owner Jeffrey Lurie': an employer.
+                self.cues[m.key]["ORG"] += 1.0
+            place = resolve_place(text)
+            if place is None:
+                continue
+            if place.kind in ("country", "continent"):
+                self.cues[m.key]["GPE" if place.kind == "country" else "LOC"] += 1.0
+            elif place.kind == "demonym":
+                self.cues[m.key]["NORP"] += 1.0
+            elif self.tabular[self.line_of[m.ts]]:
+                # A city in a results line is a team: 'Chicago 5 Houston 3'.
+                self.cues[m.key]["ORG"] += 1.5
+            elif m.shouty and is_place_name(text, _CAPS_CITY_POPULATION):
+                self.cues[m.key]["GPE"] += _W_GAZETTEER
+
+    def _vote_by_name(self) -> dict[tuple[str, ...], str]:
+        votes: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for m in self.mentions:
+            votes[m.key][m.label] += m.weight
+        for key, cues in self.cues.items():
+            votes[key].update(cues)
+        labels: dict[tuple[str, ...], str] = {}
+        for m in self.mentions:
+            if m.key not in labels:
+                counts = votes[m.key]
+                best = max(counts.values())
+                # Ties go to the label of the first mention.
+                labels[m.key] = m.label if counts[m.label] == best else min(
+                    label for label, n in counts.items() if n == best)
+        return labels
+
+    # 3. identity ----------------------------------------------------------------------------
+
+    def _cluster(self, labels: dict[tuple[str, ...], str]) -> list[list[_Mention]]:
+        by_key: dict[tuple[str, ...], list[_Mention]] = {}
+        for m in self.mentions:
+            by_key.setdefault(m.key, []).append(m)
+        parent: dict[tuple[str, ...], tuple[str, ...]] = {k: k for k in by_key}
+
+        def find(k: tuple[str, ...]) -> tuple[str, ...]:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        def union(short: tuple[str, ...], long: tuple[str, ...]) -> None:
+            a, b = find(short), find(long)
+            if a != b:
+                parent[a] = b
+
+        # Acronyms: 'Liberal Democratic Party (LDP)', or initials matching one longer name.
+        for m in self.mentions:
+            i = m.te
+            if (i + 2 < self.n and self.words[i] == "(" and self.words[i + 2] == ")"
+                    and (self.lower[i + 1],) in by_key and self._abbreviates(self.words[i + 1], m)):
+                union((self.lower[i + 1],), m.key)
+        initials: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for key, ms in by_key.items():
+            if len(key) >= 2 and labels[key] != "PERSON" and not ms[0].shouty:
+                letters = "".join(self.words[i][0] for i in range(ms[0].ts, ms[0].te)
+                                  if self.alpha[i] and self.lower[i] not in _ACRONYM_SKIP)
+                if len(letters) >= 2:
+                    initials[letters.upper()].append(key)
+        for key, ms in by_key.items():
+            word = self.words[ms[0].ts]
+            if len(key) == 1 and _ACRONYM.match(word):
+                owners = initials.get(word.replace(".", ""), [])
+                if len(owners) == 1:
+                    union(key, owners[0])
+
+        # Places: 'US', 'U.S.' and 'the United States' are one country.
+        by_place: dict[str, tuple[str, ...]] = {}
+        for key, ms in by_key.items():
+            if labels[key] in ("GPE", "LOC"):
+                place = resolve_place(self.span_text(ms[0].ts, ms[0].te), labels[key])
+                if place is not None and place.kind == "country" and place.country_code:
+                    if place.country_code in by_place:
+                        union(key, by_place[place.country_code])
+                    else:
+                        by_place[place.country_code] = key
+
+        groups: dict[tuple[str, ...], list[_Mention]] = defaultdict(list)
+        for m in self.mentions:
+            groups[find(m.key)].append(m)
+        return self._link_people(list(groups.values()), labels)
+
+    def _link_people(self, clusters: list[list[_Mention]],
+                     labels: dict[tuple[str, ...], str]) -> list[list[_Mention]]:
+        """Attach 'Kishida' to 'Fumio Kishida', per mention, so two Wangs stay two people."""
+        kinds = [_majority(c, labels) for c in clusters]
+        full = {i for i, c in enumerate(clusters)
+                if kinds[i] == "PERSON" and max(len(m.key) for m in c) >= 2}
+        full_keys = [(i, {m.key for m in clusters[i] if len(m.key) >= 2}) for i in sorted(full)]
+        moved: dict[int, list[_Mention]] = defaultdict(list)
+        for i, cluster in enumerate(clusters):
+            if i in full or kinds[i] not in ("PERSON", "GPE", "ORG") or max(
+                    len(m.key) for m in cluster) > 2:
+                continue
+            if kinds[i] != "PERSON" and self._is_place_or_people(cluster[0].ts, cluster[0].te):
+                continue
+            rest: list[_Mention] = []
+            for m in cluster:
+                owners = [j for j, keys in full_keys if any(_is_part(m.key, k) for k in keys)]
+                owner = owners[0] if len(owners) == 1 else (
+                    self._nearest_preceding(m, [(j, clusters[j]) for j in owners])
+                    if owners else None)
+                if owner is None:
+                    rest.append(m)
+                else:
+                    moved[owner].append(m)
+            clusters[i] = rest
+        out: list[list[_Mention]] = []
+        for i, cluster in enumerate(clusters):
+            if i in full:
+                out.append(sorted(cluster + moved.get(i, []), key=lambda m: m.ts))
+            elif cluster:
+                out.append(sorted(cluster, key=lambda m: m.ts))
+        return out
+
+    @staticmethod
+    def _nearest_preceding(m: _Mention, owners: list[tuple[int, list[_Mention]]]) -> int | None:
+        best: tuple[int, int] | None = None
+        for j, cluster in owners:
+            starts = [x.ts for x in cluster if len(x.key) >= 2 and x.te <= m.ts]
+            if starts and (best is None or max(starts) > best[1]):
+                best = (j, max(starts))
+        return best[0] if best else None
+
+    # 4. entities ----------------------------------------------------------------------------
+
+    def _build(self, clusters: list[list[_Mention]],
+               labels: dict[tuple[str, ...], str]) -> list[LinkedEntity]:
+        drafts: dict[tuple[str, str], tuple[list[_Mention], Place | None]] = {}
+        for cluster in clusters:
+            label = _majority(cluster, labels)
+            name = self._canonical(cluster, label)
+            place = None
+            if label in PLACE_TYPES:
+                place = resolve_place(name, label) or next(
+                    (p for m in cluster
+                     if (p := resolve_place(self.span_text(m.ts, m.te), label)) is not None), None)
+            if (label, name) in drafts:
+                drafts[(label, name)][0].extend(cluster)
+            else:
+                drafts[(label, name)] = (list(cluster), place)
+        entities: list[LinkedEntity] = []
+        owners: dict[int, LinkedEntity] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for (label, name), (cluster, place) in drafts.items():
+            cluster.sort(key=lambda m: m.ts)
+            mentions = []
+            for m in cluster:
+                start = self.idx[m.ts]
+                end = self.idx[m.te - 1] + len(self.words[m.te - 1])
+                mentions.append(Mention(start=start, end=end, text=self.text[start:end]))
+            entity = LinkedEntity(
+                id=message_id(self.article.id, self.article.content_hash, "entity", label, name),
+                type=label, name=name, mentions=mentions, place=place)
+            entities.append(entity)
+            spans[entity.id] = [(m.ts, m.te) for m in cluster]
+            for m in cluster:
+                for i in range(m.ts, m.te):
+                    owners[i] = entity
+        for entity in entities:
+            if entity.type == "PERSON":
+                entity.roles = find_roles(self.doc, spans[entity.id], owners)
+        return entities
+
+    def _canonical(self, cluster: list[_Mention], label: str) -> str:
+        written = [self.span_text(m.ts, m.te) for m in cluster if not m.shouty]
+        if not written:
+            only = self.span_text(cluster[0].ts, cluster[0].te)
+            if len(only) <= 4 and _ACRONYM.match(only.replace(" ", "")):
+                return only
+            return " ".join(w.capitalize() if w.isalpha() else w for w in only.split())
+        counts = Counter(written)
+        if label in ("PERSON", "ORG") or any(len(m.key) > 1 for m in cluster):
+            # The fullest form names it: 'Fumio Kishida', 'Liberal Democratic Party'.
+            return max(written, key=lambda w: (len(w.split()), counts[w], len(w)))
+        return max(written, key=lambda w: (counts[w], len(w)))
+
+    def _add_headline_mentions(self, entities: list[LinkedEntity]) -> None:
+        headline = self.article.headline
+        if not headline:
+            return
+        fold = headline.isupper()
+        taken: list[tuple[int, int]] = []
+        forms: list[tuple[str, LinkedEntity]] = []
+        for entity in entities:
+            if entity.type in TIME_TYPES:
+                continue
+            seen = {entity.name} | {m.text for m in entity.mentions}
+            forms.extend((f, entity) for f in sorted(seen) if len(f) > 1)
+        forms.sort(key=lambda pair: -len(pair[0]))
+        for form, entity in forms:
+            pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.I if fold else 0)
+            for found in pattern.finditer(headline):
+                start, end = found.span()
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
+                entity.mentions.append(Mention(start=start, end=end, text=headline[start:end],
+                                               field="headline"))
+        for entity in entities:
+            entity.mentions.sort(key=lambda m: (m.field, m.start))
+
+
+def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """'Kishida' of 'Fumio Kishida', 'Yoon' of 'Yoon Suk Yeol': a leading or trailing part."""
+    n = len(short)
+    return n < len(full) and (full[:n] == short or full[-n:] == short)
+
+
+def _majority(cluster: list[_Mention], labels: dict[tuple[str, ...], str]) -> str:
+    """The cluster's type: each mention votes its name's type; ALL-CAPS mentions count half."""
+    votes: Counter[str] = Counter()
+    for m in cluster:
+        votes[labels.get(m.key, m.label)] += 0.5 if m.shouty else 1.0
+    best = max(votes.values())
+    # Ties go to the fullest name: 'Fumio Kishida' (PERSON) over 'Kishida' (ORG).
+    return next(labels.get(m.key, m.label) for m in sorted(cluster, key=lambda m: m.ts - m.te)
+                if votes[labels.get(m.key, m.label)] == best)
+
+
+class _Time(Protocol):
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class _ModelTime:
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str | None = None
+
+
+def _find_times(doc: Doc, article: Article) -> list[_Time]:
+    """Time expressions from the TIMEX module; the model's DATE/TIME spans while it is absent."""
+    try:
+        from shared.nlp.timex import find_time_expressions
+    except ImportError:
+        return [_ModelTime(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
+                if e.label_ in ("DATE", "TIME")]
+    return list(find_time_expressions(doc, article.reference_date.date))

@@ -118,8 +118,26 @@ class _Gazetteer:
     country_by_code: dict[str, Place]
 
 
+@functools.lru_cache(maxsize=1)
+def _country_centroids() -> dict[str, tuple[float, float]]:
+    """Approximate centre of each country (ISO alpha-2 -> lat, lon), from the countryinfo package."""
+    import countryinfo
+
+    centroids: dict[str, tuple[float, float]] = {}
+    for country in countryinfo.all_countries():
+        try:
+            code, latlng = country.iso(2), country.latlng()
+        except Exception:  # noqa: BLE001 - a few territories lack one of the two
+            continue
+        if code and latlng and len(latlng) == 2:
+            centroids[str(code).upper()] = (float(latlng[0]), float(latlng[1]))
+    return centroids
+
+
 def _country_place(code: str, info: dict[str, object]) -> Place:
+    lat, lon = _country_centroids().get(code, (None, None))
     return Place(country_code=code, country_name=str(info["name"]), kind="country",
+                 latitude=lat, longitude=lon,
                  geonames_id=int(info["geonameid"]))  # type: ignore[call-overload]
 
 

@@ -92,3 +92,15 @@ def test_lookups_are_fast_once_loaded() -> None:
         resolve_place("Seoul", "GPE")
         resolve_place("Japanese", "NORP")
     assert time.perf_counter() - started < 1.0
+
+
+def test_countries_have_coordinates():
+    from shared.nlp.geo import resolve_place
+
+    for name, code in (("Japan", "JP"), ("North Korea", "KP"), ("the United States", "US"), ("China", "CN")):
+        place = resolve_place(name, "GPE")
+        assert place is not None and place.country_code == code
+        assert place.latitude is not None and -90 <= place.latitude <= 90
+        assert place.longitude is not None and -180 <= place.longitude <= 180
+    # roughly where they are
+    assert 30 < resolve_place("Japan", "GPE").latitude < 46 and 128 < resolve_place("Japan", "GPE").longitude < 146

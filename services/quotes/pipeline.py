@@ -1,0 +1,703 @@
+"""Quote extraction: (article, parsed doc) -> direct, indirect and mixed quotes with speakers.
+
+Consumes an `Article` and its spaCy `Doc` (decoded from the annotate stage's DocBin; offsets index
+`article.body`) and produces `shared.schemas.Quote` messages, in body order. Pure: no I/O.
+
+How it works, in passes over one parse:
+
+1. Quotation marks are paired on the raw text (`services.quotes.marks`), so unbalanced, nested or
+   multi-paragraph quotations are settled before the parser's sentence splits get a say.
+2. `NAME: ...` lines (transcript turns, `Pence: ...` headlines) are attributions to NAME when NAME
+   is an entity or an all-capitals label.
+3. Every cue outside quotation marks gets a source (its subject, inherited by `..., adding`
+   participles and conjoined verbs; the object of "according to") and a content:
+   - the clausal complement of a speech or stance verb (`said he will not seek re-election`);
+   - the clause an attribution is inverted into or interrupts (`..., officials said.`,
+     `The museum, he said, would ...`);
+   - a quotation right next to the attribution clause (`"...," X said` / `X said: "..."`, also a
+     block quotation opening the paragraph after `X said:`);
+   - the objects of a naming verb when they hold a quotation (`called them "deplorables"`), of a
+     directive with an infinitive (`urged voters to stay home`), or of a stance verb
+     (`questioned the need for moderators`).
+   Content inside quotation marks is `direct`, content holding a quoted fragment is `mixed`, the
+   rest `indirect`. A quotation interrupted by its attribution is one quote with two fragments.
+   Reported speech nested in other reported speech is dropped: it is part of the outer content.
+4. Quotations no cue claimed: one signed after a dash (`"..." \u2015 Jane Doe`) is Jane Doe's; the
+   next sentence, or the next paragraph, that is nothing but a quotation continues the direct
+   quote just before it as a further fragment; a quotation later in the attribution's own
+   sentence (`..., it said, and will "discuss ..."`) is a mixed quote by the same speaker.
+
+Speakers: names, types and roles come from `link_entities`. A pronoun ("he", "it", "they") takes
+the most recent fitting earlier speaker or entity (he/she: a person; it: an organisation or
+place), ignoring entities inside quotations. A description that is not an entity ("a government
+spokesman", "the presidential office in Seoul") keeps its text as the mention, gets a type from
+its head noun (ORG or PERSON, else none) and no entity id; its `name` is the description itself
+when it is a definite organisation ("the presidential office in Seoul"), so later "it said" quotes
+share that name, and null otherwise ("Japanese media reports", "a source").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from services.quotes import cues
+from services.quotes.marks import Quoted, find_quoted
+from services.quotes.marks import lines as _lines
+from shared.nlp.entities import EntityIndex, link_entities
+from shared.schemas import Article, Cue, Quote, Speaker, message_id
+from shared.schemas import Span as TextSpan
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_INHERITS_SUBJECT = ("conj", "advcl", "xcomp")
+_NOT_SPEAKER_PART = ("relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis")
+_SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LOC")
+_CONTENT_EDGE = " \t\r\n,;:-\u2014\u2013\u2015"
+_MARK_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e`"
+_COMPLEMENTIZERS = ("that",)
+_LEADING_FILLERS = ("that", "and", "but", "or")
+_ADJACENT_DEPS = ("dobj", "dative", "prep", "pobj", "npadvmod", "advmod", "det", "amod", "compound",
+                  "nummod", "prt", "poss", "case", "mark", "pcomp", "nmod", "neg", "aux", "auxpass")
+
+
+_SIGNATURE = re.compile(r"(\u2015|\u2014|\u2013|--|-)\s*([A-Z][^,(\n]*)")
+_LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)")
+
+
+@dataclass
+class _Attribution:
+    """A quote under construction; offsets index the body."""
+
+    fragments: list[tuple[int, int]]
+    kind: str
+    cue: Token | None
+    cue_span: tuple[int, int, str, str] | None  # start, end, text, lemma
+    source: Token | None
+    source_span: tuple[int, int] | None
+    quoted: list[int] = field(default_factory=list)  # indexes into the Quoted list
+    speaker: Speaker | None = None
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
+class _Extractor:
+    def __init__(self, article: Article, doc: Doc) -> None:
+        self.article = article
+        self.doc = doc
+        self.text = doc.text
+        self.quoted = find_quoted(self.text)
+        self.index: EntityIndex = link_entities(article, doc)
+        self.starts = [t.idx for t in doc]
+        self.tok_quote = [-1] * len(doc)
+        for qi, q in enumerate(self.quoted):
+            for start, end in q.fragments:
+                for i in range(self._tok_at(start), len(doc)):
+                    if doc[i].idx >= end:
+                        break
+                    if doc[i].idx >= start and self.tok_quote[i] == -1:
+                        self.tok_quote[i] = qi
+        self.claimed: set[int] = set()
+
+    # ----- helpers on offsets and tokens -------------------------------------------------------
+
+    def _tok_at(self, char: int) -> int:
+        """Index of the token containing or following character `char`."""
+        i = bisect.bisect_right(self.starts, char) - 1
+        return max(i, 0)
+
+    def _in_quote(self, tok: Token) -> bool:
+        return self.tok_quote[tok.i] != -1
+
+    def _words(self, start: int, end: int) -> bool:
+        """Whether body[start:end] has any word besides marks, punctuation and complementizers."""
+        for word in self.text[start:end].split():
+            word = word.strip(_MARK_CHARS + _CONTENT_EDGE + ".!?()[]")
+            if word and word.lower() not in _COMPLEMENTIZERS and any(c.isalnum() for c in word):
+                return True
+        return False
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        text = self.text
+        while start < end and (text[start] in _CONTENT_EDGE or text[start] in _MARK_CHARS):
+            start += 1
+        while end > start and text[end - 1] in _CONTENT_EDGE + ".":
+            end -= 1
+        # Keep a closing mark that ends a quoted fragment; drop one that does not.
+        while end > start and text[end - 1] in _MARK_CHARS and not self._closes_quote(end):
+            end -= 1
+            while end > start and text[end - 1] in _CONTENT_EDGE + ".":
+                end -= 1
+        lead = text[start:end].split(None, 1)
+        while len(lead) == 2 and lead[0].lower() in _LEADING_FILLERS:
+            start = end - len(lead[1])
+            lead = lead[1].split(None, 1)
+        return start, end
+
+    def _closes_quote(self, end: int) -> bool:
+        return any(frag_end <= end - 1 <= frag_end + 2 for q in self.quoted for _, frag_end in q.fragments)
+
+    # ----- cues and sources --------------------------------------------------------------------
+
+    def _is_cue(self, tok: Token) -> bool:
+        if self._in_quote(tok):
+            return False
+        if tok.lower_ == cues.ACCORDING:
+            return tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to"
+        if tok.pos_ not in ("VERB", "AUX") or tok.pos_ == "AUX" and tok.dep_ == "aux":
+            return False
+        lemma = tok.lemma_.lower()
+        return lemma in cues.ALL_CUES
+
+    def _subject(self, verb: Token, depth: int = 0) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS and not self._in_quote(child):
+                if child.dep_ == "nsubjpass":
+                    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                    if pobj is not None:
+                        return pobj
+                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                    return verb.head
+                return child
+        if depth < 2 and verb.dep_ in _INHERITS_SUBJECT and verb.head.pos_ in ("VERB", "AUX"):
+            if verb.dep_ != "advcl" or verb.tag_ == "VBG":
+                return self._subject(verb.head, depth + 1)
+        return None
+
+    @staticmethod
+    def _active_with_subject(verb: Token, source: Token | None) -> bool:
+        if source is None:
+            return False
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return any(c.dep_ == "agent" for c in verb.children)
+        return not (verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children))
+
+    def _noun_phrase(self, head: Token) -> tuple[int, int]:
+        """The speaker as written: the head with its modifiers, without clauses or appositions."""
+        left = head
+        for child in head.lefts:
+            if child.dep_ not in _NOT_SPEAKER_PART:
+                left = child.left_edge
+                break
+        right = head
+        for child in head.rights:
+            if child.dep_ in _NOT_SPEAKER_PART:
+                break
+            right = child.right_edge
+        start, end = left.idx, right.idx + len(right)
+        while end > start and self.text[end - 1] in _CONTENT_EDGE + ".":
+            end -= 1
+        return start, end
+
+    # ----- contents ----------------------------------------------------------------------------
+
+    def _bounds(self, tok: Token) -> tuple[int, int]:
+        """The sentence of `tok`, clipped to its paragraph: content never crosses a line break."""
+        sent = tok.sent
+        lo, hi = sent.start_char, sent.end_char
+        line_start = self.text.rfind("\n", 0, tok.idx) + 1
+        line_end = self.text.find("\n", tok.idx)
+        return max(lo, line_start), min(hi, line_end if line_end != -1 else len(self.text))
+
+    def _complement(self, verb: Token, source: Token | None) -> list[tuple[int, int]] | None:
+        """The content a cue introduces as body spans (two when the attribution interrupts it)."""
+        lemma = verb.lemma_.lower()
+        lo, hi = self._bounds(verb)
+        for child in verb.children:
+            if child.dep_ == "ccomp" or (child.dep_ == "dobj" and self._in_quote(child)):
+                if lemma in cues.COGNITION and lemma not in cues.SPEECH and child.dep_ == "ccomp":
+                    has_clause = any(c.dep_ in ("nsubj", "nsubjpass", "mark", "expl") for c in child.children)
+                    if not has_clause:
+                        continue
+                start = max(lo, child.left_edge.idx)
+                end = min(hi, child.right_edge.idx + len(child.right_edge))
+                if child.i < verb.i and source is not None and source.i < verb.i:
+                    end = min(end, source.left_edge.idx)
+                return [(start, end)] if end > start else None
+        if lemma not in cues.SPEECH and lemma not in cues.COGNITION:
+            return None
+        return self._inverted(verb, source, lo, hi)
+
+    def _inverted(self, verb: Token, source: Token | None, lo: int, hi: int) -> list[tuple[int, int]] | None:
+        """`<content>, X said.` or `<content>, X said, <content>`: the clause around the cue."""
+        if any(c.dep_ == "dobj" for c in verb.children) and verb.lemma_.lower() not in cues.ADDRESSEE:
+            return None
+        left = verb
+        if source is not None and source.i < verb.i:
+            left = source.left_edge
+        if left.i == 0:
+            return None
+        before = self.doc[left.i - 1]
+        if before.idx < lo or not (before.text in cues.CLAUSE_PUNCT or before.text in _MARK_CHARS):
+            return None
+        right = verb
+        for child in verb.rights:
+            if child.dep_ in _ADJACENT_DEPS or child is source:
+                right = child.right_edge
+            else:
+                break
+        rest = [t for t in self.doc[right.i + 1:] if t.idx < hi]
+        head = (lo, before.idx)
+        if all(t.is_punct or t.is_space for t in rest):
+            return [head] if self._has_verb(*head) else None
+        if rest[0].text == "," and verb.dep_ != "ROOT":
+            tail_start = rest[0].idx + 1
+            if self._words(tail_start, hi) and self._has_verb(lo, hi):
+                return [head, (tail_start, hi)]
+        return None
+
+    def _has_verb(self, start: int, end: int) -> bool:
+        """Whether body[start:end] is a clause, not an adverbial such as `On Thursday`."""
+        return any(t.pos_ in ("VERB", "AUX") for t in self.doc[self._tok_at(start):self._tok_at(end)] if t.idx >= start)
+
+    def _object_content(self, verb: Token, lemma: str) -> list[tuple[int, int]] | None:
+        """What a naming verb says of its object (`called it "a disgrace"`), or what a directive asks
+        (`urged voters to stay home`): the verb's objects and complements, when they qualify."""
+        rights = [c for c in verb.rights if c.dep_ in cues.OBJECT_DEPS]
+        if not rights:
+            return None
+        lo, hi = self._bounds(verb)
+        start = max(lo, rights[0].left_edge.idx)
+        last = rights[-1].right_edge
+        end = min(hi, last.idx + len(last))
+        if end <= start:
+            return None
+        content = self.doc[rights[0].left_edge.i:last.i + 1]
+        if lemma in cues.NAMING and any(
+            self._in_quote(t) and self.quoted[self.tok_quote[t.i]].double for t in content
+        ):
+            return [(start, end)]
+        if lemma in cues.STANCE_OBJECT and any(c.dep_ in ("dobj", "xcomp", "oprd", "ccomp") for c in rights):
+            if len([t for t in content if not t.is_punct]) >= 2:
+                return [(start, end)]
+        if lemma in cues.DIRECTIVE and any(
+            c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in rights
+        ):
+            return [(start, end)]
+        return None
+
+    def _according(self, tok: Token) -> tuple[list[tuple[int, int]], Token | None]:
+        to = self.doc[tok.i + 1]
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        phrase_start = tok.idx
+        phrase_end = (source.right_edge.idx + len(source.right_edge)) if source else to.idx + len(to)
+        lo, hi = self._bounds(tok)
+        pieces = [(lo, phrase_start), (phrase_end, hi)]
+        return [p for p in pieces if self._words(*p)], source
+
+    def _adjacent_quote(self, verb: Token, source: Token | None, before_ok: bool) -> list[int]:
+        """Quotations right before or right after the attribution clause of `verb`."""
+        clause_left = min(verb.i, source.left_edge.i) if source is not None and source.i < verb.i + 8 else verb.i
+        found: list[int] = []
+        # Before: `"...," X said` / `"...," said X`; never across a line break.
+        j = clause_left - 1
+        while j >= 0 and (self.doc[j].is_punct and "\n" not in self.doc[j].text) and not self._in_quote(self.doc[j]):
+            j -= 1
+        if before_ok and j >= 0 and self._in_quote(self.doc[j]) and clause_left - j <= 4:
+            qi = self.tok_quote[j]
+            if qi not in self.claimed and self.quoted[qi].double:
+                found.append(qi)
+        # After: `X said: "..."` / `X told reporters on Tuesday, "..."`.
+        j = verb.i + 1
+        allowed = {t.i for t in verb.subtree if self._clause_part(t, verb)}
+        if source is not None:
+            allowed |= {t.i for t in source.subtree}
+        while j < len(self.doc) and not self._in_quote(self.doc[j]):
+            t = self.doc[j]
+            if "\n" in t.text and not (j > 0 and self.doc[j - 1].text == ":"):
+                break
+            if t.is_space or (t.is_punct and t.text not in ".!?") or j in allowed:
+                j += 1
+                continue
+            break
+        if j < len(self.doc) and self._in_quote(self.doc[j]) and j - verb.i <= 12:
+            qi = self.tok_quote[j]
+            if qi not in self.claimed and qi not in found:
+                found.append(qi)
+        return found
+
+    @staticmethod
+    def _clause_part(tok: Token, verb: Token) -> bool:
+        """Whether `tok` hangs on `verb` only through object/adverbial links (not a clause)."""
+        while tok is not verb:
+            if tok.dep_ not in _ADJACENT_DEPS:
+                return False
+            tok = tok.head
+        return True
+
+    # ----- building ----------------------------------------------------------------------------
+
+    def _fit(self, start: int, end: int) -> tuple[list[tuple[int, int]], list[int]]:
+        """A content span grown over the quotations it mostly holds and cut around the others."""
+        pieces = [(start, end)]
+        held = []
+        for qi, q in enumerate(self.quoted):
+            if q.end <= start or q.start >= end:
+                continue
+            inside = sum(max(0, min(fe, end) - max(fs, start)) for fs, fe in q.fragments)
+            length = sum(fe - fs for fs, fe in q.fragments)
+            if qi not in self.claimed and inside * 2 >= length:
+                held.append(qi)
+                pieces = [(min(s, q.start), max(e, q.end)) if s < q.end and e > q.start else (s, e)
+                          for s, e in pieces]
+                continue
+            cut = []
+            for s, e in pieces:
+                if e <= q.start or s >= q.end:
+                    cut.append((s, e))
+                    continue
+                if s < q.start:
+                    cut.append((s, q.start))
+                if e > q.end:
+                    cut.append((q.end, e))
+            pieces = [max(cut, key=lambda se: se[1] - se[0])] if cut else []
+        return pieces, held
+
+    def _from_content(
+        self, spans: list[tuple[int, int]], adjacent: list[int]
+    ) -> tuple[str, list[tuple[int, int]], list[int]] | None:
+        pieces: list[tuple[int, int]] = []
+        held: list[int] = []
+        for start, end in spans:
+            got, inner = self._fit(start, end)
+            pieces.extend(got)
+            held.extend(qi for qi in inner if qi not in held)
+        for qi in adjacent:
+            if qi not in held and qi not in self.claimed:
+                held.append(qi)
+                pieces.append((self.quoted[qi].start, self.quoted[qi].end))
+        pieces.sort()
+        if not pieces:
+            return None
+        quoted_frags = sorted(frag for qi in held for frag in self.quoted[qi].fragments)
+        residue = False
+        for start, end in pieces:
+            cursor = start
+            for fs, fe in quoted_frags:
+                if fe <= start or fs >= end:
+                    continue
+                if self._words(cursor, fs):
+                    residue = True
+                cursor = max(cursor, fe)
+            if self._words(cursor, end):
+                residue = True
+        if held and not residue:
+            return "direct", quoted_frags, held
+        trimmed = [self._trim(s, e) for s, e in pieces]
+        trimmed = [(s, e) for s, e in trimmed if e - s >= 2 and self._words(s, e)]
+        if not trimmed:
+            return None
+        return ("mixed" if held else "indirect"), trimmed, held
+
+    def run(self) -> list[Quote]:
+        self._pending: list[_Attribution] = []
+        self._labels()
+        for tok in self.doc:
+            if not self._is_cue(tok):
+                continue
+            for attribution in self._attribute(tok):
+                self.claimed.update(attribution.quoted)
+                self._pending.append(attribution)
+        self._drop_nested()
+        self._continuations()
+        attributions = sorted(self._pending, key=lambda a: (a.start, a.end))
+        self._resolve_speakers(attributions)
+        return self._messages(attributions)
+
+    def _drop_nested(self) -> None:
+        """Reported speech inside reported speech stays part of the outer content."""
+        kept = []
+        for a in self._pending:
+            assert a.cue_span is not None
+            inside = any(
+                b is not a and b.kind != "direct" and any(s <= a.cue_span[0] < e for s, e in b.fragments)
+                for b in self._pending
+            )
+            if inside:
+                self.claimed.difference_update(q for q in a.quoted if not self._held_elsewhere(q, a))
+            else:
+                kept.append(a)
+        self._pending = kept
+
+    def _held_elsewhere(self, qi: int, a: _Attribution) -> bool:
+        return any(qi in b.quoted for b in self._pending if b is not a)
+
+    def _attribute(self, tok: Token) -> list[_Attribution]:
+        lemma = tok.lemma_.lower()
+        if tok.lower_ == cues.ACCORDING:
+            spans, source = self._according(tok)
+            to = self.doc[tok.i + 1]
+            cue = (tok.idx, to.idx + len(to), self.text[tok.idx:to.idx + len(to)], "according to")
+            if not spans:
+                return []
+            built = self._from_content(spans, [])
+        else:
+            source = self._subject(tok)
+            if source is not None and self._in_quote(source):
+                source = None
+            stance_only = lemma in cues.COGNITION and lemma not in cues.SPEECH
+            if stance_only and source is None or stance_only and tok.tag_ == "VBG" and tok.dep_ != "pcomp":
+                return []  # `assuming ...`, `knowing ...`: nobody holds the stance
+            if lemma not in cues.SPEECH and lemma not in cues.COGNITION and not self._active_with_subject(tok, source):
+                return []  # `was invited to`, `compared with`: not the speaker's act
+            cue = (tok.idx, tok.idx + len(tok), tok.text, lemma)
+            spans = None if lemma in cues.QUOTE_ONLY else self._complement(tok, source)
+            if spans is None and (lemma in cues.NAMING or lemma in cues.DIRECTIVE or lemma in cues.STANCE_OBJECT):
+                spans = self._object_content(tok, lemma)
+            ccomp_after = any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children)
+            adjacent = [] if stance_only else self._adjacent_quote(tok, source, before_ok=not ccomp_after)
+            if spans is None and not adjacent:
+                return []
+            if spans is not None and len(spans) == 2:
+                # `"...," it said, and will "..."`: a direct quote and a mixed one need not merge.
+                parts = [self._from_content([piece], []) for piece in spans]
+                if all(parts) and len({part[0] for part in parts if part}) == 2:
+                    source_span = self._noun_phrase(source) if source is not None else None
+                    return [_Attribution(p[1], p[0], tok, cue, source, source_span, p[2]) for p in parts if p]
+            built = self._from_content(spans or [], adjacent)
+        if built is None:
+            return []
+        kind, fragments, held = built
+        source_span = self._noun_phrase(source) if source is not None else None
+        return [_Attribution(fragments, kind, tok, cue, source, source_span, held)]
+
+    def _continuations(self) -> None:
+        """Quotations no cue claimed continue the attribution just before them."""
+        ordered = sorted(self._pending, key=lambda a: a.end)
+        for qi, q in enumerate(self.quoted):
+            if qi in self.claimed or not q.double:
+                continue
+            signed = self._signature(qi, q)
+            if signed is not None:
+                self._pending.append(signed)
+                self.claimed.add(qi)
+                continue
+            before = [a for a in ordered if a.end <= q.start and a.cue is not None]
+            if not before:
+                continue
+            prev = max(before, key=lambda a: a.end)
+            gap = self.text[prev.end:q.start]
+            cue_end = prev.cue_span[1] if prev.cue_span else prev.end
+            sent_gap = self.text[max(prev.end, cue_end):q.start]
+            first_tok = self.doc[self._tok_at(q.start)]
+            own_sentence = first_tok.sent
+            starts_sentence = not self._words(own_sentence.start_char, q.start)
+            if starts_sentence and self._sentences_between(prev, q) <= 1 and (
+                "\n" not in gap or self._quote_paragraph(prev, q)
+            ):
+                if prev.kind == "direct":
+                    prev.fragments.extend(q.fragments)
+                    prev.quoted.append(qi)
+                else:
+                    self._pending.append(_Attribution(list(q.fragments), "direct", prev.cue, prev.cue_span,
+                                                      prev.source, prev.source_span, [qi]))
+                self.claimed.add(qi)
+            elif (not starts_sentence and prev.cue is not None and prev.cue.sent == own_sentence
+                  and "\n" not in sent_gap):
+                start = self._tail_start(prev, q)
+                start, end = self._trim(start, q.end)
+                self._pending.append(_Attribution([(start, end)], "mixed", prev.cue, prev.cue_span,
+                                                  prev.source, prev.source_span, [qi]))
+                self.claimed.add(qi)
+
+    def _signature(self, qi: int, q: Quoted) -> _Attribution | None:
+        """A quotation signed after a dash at the end of its line: `"..." ― Jane Doe, 34`."""
+        text = self.text
+        pos = q.end
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end == -1 else line_end
+        while pos < line_end and (text[pos] in _MARK_CHARS or text[pos] in " .,"):
+            pos += 1
+        match = _SIGNATURE.match(text, pos, line_end)
+        if match is None:
+            return None
+        name_start, name_end = match.start(2), match.end(2)
+        while name_end > name_start and text[name_end - 1] in " .":
+            name_end -= 1
+        if not 0 < len(text[name_start:name_end].split()) <= 8:
+            return None
+        head = self.doc[self._tok_at(name_end - 1)]
+        dash = match.group(1)
+        return _Attribution(list(q.fragments), "direct", None, (match.start(1), match.end(1), dash, dash),
+                            head, (name_start, name_end), [qi])
+
+    def _labels(self) -> None:
+        """`NAME: words` lines: transcript turns and headline attributions (`Pence: ...`)."""
+        previous: _Attribution | None = None
+        for line_start, line_end in _lines(self.text):
+            start = line_start
+            while start < line_end and (self.text[start] in _MARK_CHARS or self.text[start].isspace()):
+                start += 1
+            match = _LABEL.match(self.text, start, line_end)
+            label_ok = False
+            if match is not None:
+                label = match.group(1)
+                head = self.doc[self._tok_at(match.end(1) - 1)]
+                entity = self.index.at(match.start(1), match.end(1))
+                label_ok = label.upper() not in cues.EDITORIAL_LABELS and (
+                    (label.isupper() and len(label) > 2)
+                    or (entity is not None and entity.type in ("PERSON", "ORG", "NORP", "GPE"))
+                )
+            if match is not None and label_ok:
+                content = self._trim(match.end(), line_end)
+                if content[1] - content[0] < 2:
+                    previous = None
+                    continue
+                opened = start > line_start
+                colon = match.end(1)
+                while self.text[colon] != ":":
+                    colon += 1
+                previous = _Attribution([content], "direct" if opened else "indirect", None,
+                                        (colon, colon + 1, ":", ":"), head, (match.start(1), match.end(1)))
+                self._pending.append(previous)
+                continue
+            opened = start > line_start
+            if previous is not None and opened and previous.kind == "direct" and self._words(start, line_end):
+                previous.fragments.append(self._trim(start, line_end))
+                continue
+            previous = None
+        inside = [frag for a in self._pending for frag in a.fragments]
+        for qi, q in enumerate(self.quoted):
+            total = sum(e - s for s, e in q.fragments)
+            covered = sum(max(0, min(e, fe) - max(s, fs)) for s, e in q.fragments for fs, fe in inside)
+            if total and covered * 2 >= total:
+                self.claimed.add(qi)
+
+    def _quote_paragraph(self, prev: _Attribution, q: Quoted) -> bool:
+        """A paragraph that is nothing but a quotation, right after a paragraph quoting someone."""
+        gap = self.text[prev.end:q.start]
+        line_end = self.text.find("\n", q.end)
+        line_end = len(self.text) if line_end == -1 else line_end
+        breaks = "".join(ch for ch in gap if ch == "\n")
+        after_break = prev.end + gap.find("\n")
+        return (prev.kind == "direct" and breaks in ("\n", "\n\n") and not self._words(after_break, q.start)
+                and not self._words(q.end, line_end))
+
+    def _sentences_between(self, prev: _Attribution, q: Quoted) -> int:
+        end_tok = self.doc[self._tok_at(max(prev.end, prev.cue_span[1] if prev.cue_span else 0))]
+        q_tok = self.doc[self._tok_at(q.start)]
+        return sum(1 for s in self.doc.sents if end_tok.i < s.start <= q_tok.i)
+
+    def _tail_start(self, prev: _Attribution, q: Quoted) -> int:
+        """Where a quotation's clause starts after the attribution in the same sentence."""
+        cue = prev.cue
+        assert cue is not None
+        pos = cue.right_edge.idx + len(cue.right_edge) if cue.right_edge.idx < q.start else cue.idx + len(cue)
+        for t in self.doc[self._tok_at(pos):self._tok_at(q.start)]:
+            if t.idx < pos:
+                continue
+            if t.dep_ != "cc" and not t.is_punct or self._in_quote(t) or t.idx >= q.start - 1:
+                break
+            pos = t.idx + len(t)
+        for conj in cue.children:
+            if conj.dep_ == "conj" and conj.left_edge.idx <= q.start <= conj.right_edge.idx:
+                pos = max(pos, next((t.idx for t in conj.subtree if t.dep_ != "cc" and not t.is_punct), pos))
+                break
+        return pos
+
+    # ----- speakers ----------------------------------------------------------------------------
+
+    def _resolve_speakers(self, attributions: list[_Attribution]) -> None:
+        previous: list[tuple[int, Speaker]] = []  # (mention end, resolved speaker) in order
+        for a in sorted(attributions, key=lambda a: a.cue_span[0] if a.cue_span else a.start):
+            a.speaker = self._speaker(a, previous)
+            if a.speaker.mention is not None:
+                previous.append((a.speaker.mention.end, a.speaker))
+
+    def _speaker(self, a: _Attribution, previous: list[tuple[int, Speaker]]) -> Speaker:
+        if a.source is None or a.source_span is None:
+            return Speaker()
+        head = a.source
+        start, end = a.source_span
+        mention = TextSpan(start=start, end=end, text=self.text[start:end])
+        lower = head.lower_
+        if lower in cues.PRONOUNS_PERSON or lower in cues.PRONOUNS_THING or lower in cues.PRONOUNS_PLURAL:
+            found = self._antecedent(head, previous)
+            if found is None:
+                return Speaker(mention=mention)
+            return found.model_copy(update={"mention": mention})
+        entity = self.index.at(head.idx, head.idx + len(head))
+        if entity is not None and entity.type in _SPEAKER_TYPES:
+            role = entity.roles[0] if entity.roles else None
+            return Speaker(mention=mention, entity_id=entity.id, name=entity.name, type=entity.type, role=role)
+        lemma = head.lemma_.lower()
+        if lemma in cues.ORG_HEADS:
+            definite = any(t.lower_ == "the" or t.dep_ == "poss" for t in head.lefts)
+            name = mention.text if definite else None
+            return Speaker(mention=mention, name=name, type="ORG")
+        if lemma in cues.PERSON_HEADS:
+            return Speaker(mention=mention, type="PERSON")
+        return Speaker(mention=mention)
+
+    def _antecedent(self, pronoun: Token, previous: list[tuple[int, Speaker]]) -> Speaker | None:
+        lower = pronoun.lower_
+        if lower in cues.PRONOUNS_PERSON:
+            fits = ("PERSON",)
+        elif lower in cues.PRONOUNS_THING:
+            fits = ("ORG", "GPE", "NORP", "FAC")
+        else:
+            fits = ("ORG", "GPE", "NORP", "PERSON")
+        best: tuple[int, Speaker] | None = None
+        for end, speaker in reversed(previous):
+            if end <= pronoun.idx and speaker.type in fits and speaker.mention is not None:
+                if lower in cues.PRONOUNS_PLURAL and speaker.type == "PERSON" and speaker.entity_id:
+                    continue
+                best = (end, speaker)
+                break
+        for entity, m in self.index.before(pronoun.idx, fits):
+            if m.field != "body" or self.tok_quote[self._tok_at(m.start)] != -1:
+                continue
+            if best is None or m.end > best[0]:
+                role = entity.roles[0] if entity.roles else None
+                return Speaker(entity_id=entity.id, name=entity.name, type=entity.type, role=role)
+            break
+        return best[1] if best else None
+
+    # ----- messages ----------------------------------------------------------------------------
+
+    def _messages(self, attributions: list[_Attribution]) -> list[Quote]:
+        out: list[Quote] = []
+        seen: set[tuple[int, int]] = set()
+        for a in attributions:
+            a.fragments.sort()
+            start, end = a.start, a.end
+            if (start, end) in seen or end <= start:
+                continue
+            seen.add((start, end))
+            cue = None
+            if a.cue_span is not None:
+                cue = Cue(start=a.cue_span[0], end=a.cue_span[1], text=a.cue_span[2], lemma=a.cue_span[3])
+            out.append(Quote(
+                id=message_id(self.article.id, self.article.content_hash, "quote", start, end),
+                article_id=self.article.id,
+                content_hash=self.article.content_hash,
+                kind=a.kind,  # type: ignore[arg-type]  # one of the three literals by construction
+                text=self.text[start:end],
+                start=start,
+                end=end,
+                fragments=[TextSpan(start=s, end=e, text=self.text[s:e]) for s, e in a.fragments],
+                cue=cue,
+                speaker=a.speaker or Speaker(),
+            ))
+        return out
+
+
+def extract_quotes(article: Article, doc: Doc) -> list[Quote]:
+    """Quotes in `article`, in body order, each with its cue and speaker.
+
+    `doc` is the parse of `article.body` (same text, same offsets). Deterministic: ids are
+    `message_id(article.id, article.content_hash, "quote", start, end)`.
+    """
+    return _Extractor(article, doc).run()
+
+
+__all__ = ["extract_quotes"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from shared.nlp.entities import link_entities
+from shared.nlp.spans import with_body_texts
 from shared.schemas.article import Article
 from shared.schemas.entity import Entity
 
@@ -21,4 +22,5 @@ def extract_entities(article: Article, doc: Doc) -> list[Entity]:
     Ids are deterministic: `message_id(article.id, article.content_hash, "entity", type, name)`,
     so re-processing the same article version republishes the same ids.
     """
-    return [entity.to_message(article) for entity in link_entities(article, doc).entities]
+    messages = [entity.to_message(article) for entity in link_entities(article, doc).entities]
+    return with_body_texts(messages, article.body, doc.text)

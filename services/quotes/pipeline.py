@@ -48,6 +48,7 @@ from services.quotes import cues
 from services.quotes.marks import Quoted, find_quoted
 from services.quotes.marks import lines as _lines
 from shared.nlp.entities import EntityIndex, link_entities
+from shared.nlp.spans import with_body_texts
 from shared.schemas import Article, Cue, Quote, Speaker, message_id
 from shared.schemas import Span as TextSpan
 
@@ -697,7 +698,7 @@ def extract_quotes(article: Article, doc: Doc) -> list[Quote]:
     `doc` is the parse of `article.body` (same text, same offsets). Deterministic: ids are
     `message_id(article.id, article.content_hash, "quote", start, end)`.
     """
-    return _Extractor(article, doc).run()
+    return with_body_texts(_Extractor(article, doc).run(), article.body, doc.text)
 
 
 __all__ = ["extract_quotes"]

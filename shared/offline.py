@@ -54,26 +54,53 @@ def extract_annotated(annotated: AnnotatedArticle, extractors: list[tuple[str, A
     return line
 
 
-def extract_articles(articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32) -> Iterator[dict[str, Any]]:
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def extract_chunk(chunk: list[Article], batch_size: int = 32) -> list[dict[str, Any]]:
+    """Parse a chunk once and run every extractor: the unit of work of one process."""
     from services.annotate.pipeline import annotate
 
     extractors = load_extractors()
-    chunk: list[Article] = []
+    lines = []
+    for annotated in annotate(chunk, batch_size=batch_size):
+        try:
+            lines.append(extract_annotated(annotated, extractors))
+        except Rejected as rej:
+            lines.append({"article_id": annotated.article.id, "error": rej.reason, "message": rej.message})
+    return lines
 
-    def flush() -> Iterator[dict[str, Any]]:
-        for annotated in annotate(chunk, batch_size=batch_size, n_process=processes):
-            try:
-                yield extract_annotated(annotated, extractors)
-            except Rejected as rej:
-                yield {"article_id": annotated.article.id, "error": rej.reason, "message": rej.message}
 
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) >= CHUNK * max(1, processes):
-            yield from flush()
-            chunk = []
-    if chunk:
-        yield from flush()
+def _init_worker() -> None:
+    from shared.nlp.model import load_nlp
+
+    load_nlp()
+    load_extractors()
+
+
+def extract_articles(articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32) -> Iterator[dict[str, Any]]:
+    """One output line per article, in input order. With several processes each one parses AND
+    extracts its own chunks (not just the parse), so extraction scales with the parse."""
+    if processes <= 1:
+        for chunk in _chunks(articles, CHUNK):
+            yield from extract_chunk(chunk, batch_size)
+        return
+    import multiprocessing
+    from functools import partial
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_init_worker) as pool:
+        work = partial(extract_chunk, batch_size=batch_size)
+        for lines in pool.imap(work, _chunks(articles, batch_size)):
+            yield from lines
 
 
 def load_articles(inputs: Iterable[Path], *, max_body_bytes: int = 1_000_000, now: datetime | None = None,

@@ -30,6 +30,9 @@ QUOTE_ONLY: frozenset[str] = frozenset("continue go".split())
 #: Multi-word cues introduced by a preposition: "according to X".
 ACCORDING = "according"
 
+#: Adverbs that attribute their clause to an unnamed source: "the minister reportedly resigned".
+HEARSAY: frozenset[str] = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
+
 #: Heads of descriptions that name an organisation speaking ("the presidential office").
 ORG_HEADS: frozenset[str] = frozenset("""
 office ministry government agency administration department campaign party committee commission
@@ -76,14 +79,53 @@ urge call promise pledge vow threaten demand propose ask encourage warn tell ord
 beg invite challenge advise push press recommend
 """.split())
 
+#: Verbs of intention whose content is the infinitive they govern: `wants to triple the program`.
+INTENT: frozenset[str] = frozenset("""
+want plan hope expect decide refuse decline intend seek aim wish prefer vow pledge promise threaten
+agree offer vote resolve
+""".split())
+
+#: Verbs whose content can be the topic they take a preposition on: `talked about the economy`.
+TOPIC: frozenset[str] = frozenset("""
+speak talk write complain comment ask warn argue testify joke speculate boast brag worry rail
+lobby advocate push call fret muse rant tweet post report agree disagree lecture
+reflect elaborate weigh opine harp dwell vent blog caution inquire question
+""".split())
+
+#: Prepositions introducing that topic.
+TOPIC_PREPS: frozenset[str] = frozenset("about of on against for over regarding concerning".split())
+
+#: Nouns of speech, stance or intention that carry their content in a clause: `the claim that
+#: ...`, `his promise to ...`, `the announcement that ...`.
+NOUN_CUES: frozenset[str] = frozenset("""
+claim statement comment remark assertion argument belief view warning promise pledge vow threat
+announcement suggestion accusation allegation charge insistence hope fear message report testimony
+admission denial plan agreement call demand proposal contention conclusion finding assessment
+estimate prediction decision assurance complaint concern explanation request order notion idea
+assumption suspicion worry expectation confirmation acknowledgment acknowledgement recommendation
+offer bid intention commitment determination vision question argument rumor rumour speculation
+""".split())
+
+#: Speech nouns whose content can be the topic they take a preposition on: `comments about ...`.
+NOUN_TOPIC: frozenset[str] = frozenset("""
+comment remark criticism question concern complaint testimony warning attack claim allegation
+accusation report discussion argument assessment praise
+""".split())
+
 #: Dependents of a cue verb that carry its object-like content.
 OBJECT_DEPS: frozenset[str] = frozenset({"dobj", "oprd", "xcomp", "ccomp", "prep", "dative", "attr", "acomp"})
+
+#: Prepositions that introduce a complement of a cue verb rather than a circumstance:
+#: `likened RT to the BBC`, `criticized the law as "crazy"`, `warned of a crisis`.
+COMPLEMENT_PREPS: frozenset[str] = frozenset("as to of for about against on over into with".split())
 
 #: Verbs whose object is itself the stance reported: `questioned the need for moderators`.
 STANCE_OBJECT: frozenset[str] = frozenset("""
 question criticize criticise acknowledge mock deny dismiss praise blast slam condemn denounce
 reject endorse oppose support propose cite describe call compare liken accuse charge agree
 predict promise pledge vow demand propose applaud welcome defend attack decry lament
+mention discuss announce report note explain reveal stress emphasize emphasise reference
+back tout protest signal challenge echo detail highlight recall recount say show
 """.split())
 
 #: Line labels that are the newsroom's, not a speaker's (`CORRECTION: ...`).
@@ -92,4 +134,4 @@ EDITORIAL_LABELS: frozenset[str] = frozenset(
     "SOURCE SOURCES EXCLUSIVE BREAKING ANALYSIS OPINION POLL".split()
 ) | frozenset({"EDITOR'S NOTE", "EDITOR\u2019S NOTE", "READ MORE", "THE LATEST"})
 
-ALL_CUES: frozenset[str] = SPEECH | COGNITION | QUOTE_ONLY | NAMING | DIRECTIVE | STANCE_OBJECT
+ALL_CUES: frozenset[str] = SPEECH | COGNITION | QUOTE_ONLY | NAMING | DIRECTIVE | STANCE_OBJECT | INTENT | TOPIC

@@ -17,8 +17,19 @@ How it works, in passes over one parse:
    - a quotation right next to the attribution clause (`"...," X said` / `X said: "..."`, also a
      block quotation opening the paragraph after `X said:`);
    - the objects of a naming verb when they hold a quotation (`called them "deplorables"`), of a
-     directive with an infinitive (`urged voters to stay home`), or of a stance verb
-     (`questioned the need for moderators`).
+     directive with an infinitive (`urged voters to stay home`), or of a stance or reporting verb
+     (`questioned the need for moderators`, `mentioned the remarks`), up to the first adjunct
+     (`... during a stop in Ohio` stays out; the `as`/`to` complement stays in);
+   - the infinitive of an intention verb (`wants to triple the program, grow ...`), active only;
+   - the topic of a speech verb (`spoke about the shortage`, `called for higher wages`: the
+     preposition belongs to the cue).
+   A speech or stance noun is a cue too: its `that` clause or infinitive (`Trump's claim that ...`,
+   `made a promise to ...`) or, for nouns like "comments" and "questions", its topic (`remarks
+   about the currency`); the speaker is the possessor or the subject of the light verb. An adverb
+   of hearsay (`reportedly`) attributes its clause, in two fragments around it, to nobody; so does
+   an impersonal passive (`it was reported that ...`).
+   Clausal contents stop before a trailing `, which ...` relative clause, a `, saying ...`
+   participle (an attribution of its own, by the same speaker) and a semicolon.
    Content inside quotation marks is `direct`, content holding a quoted fragment is `mixed`, the
    rest `indirect`. A quotation interrupted by its attribution is one quote with two fragments.
    Reported speech nested in other reported speech is dropped: it is part of the outer content.
@@ -63,6 +74,9 @@ _LEADING_FILLERS = ("that", "and", "but", "or")
 _ADJACENT_DEPS = ("dobj", "dative", "prep", "pobj", "npadvmod", "advmod", "det", "amod", "compound",
                   "nummod", "prt", "poss", "case", "mark", "pcomp", "nmod", "neg", "aux", "auxpass")
 
+
+#: Dependents showing a clause is complete (no gap), so a `that` before it is a complementizer.
+_COMPLETE = ("dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "nsubjpass")
 
 _SIGNATURE = re.compile(r"(\u2015|\u2014|\u2013|--|-)\s*([A-Z][^,(\n]*)")
 _LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)")
@@ -153,9 +167,13 @@ class _Extractor:
             return False
         if tok.lower_ == cues.ACCORDING:
             return tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to"
+        lemma = tok.lemma_.lower()
+        if tok.lower_ in cues.HEARSAY:
+            return tok.pos_ == "ADV"
+        if tok.pos_ == "NOUN":
+            return lemma in cues.NOUN_CUES or lemma in cues.NOUN_TOPIC
         if tok.pos_ not in ("VERB", "AUX") or tok.pos_ == "AUX" and tok.dep_ == "aux":
             return False
-        lemma = tok.lemma_.lower()
         return lemma in cues.ALL_CUES
 
     def _subject(self, verb: Token, depth: int = 0) -> Token | None:
@@ -169,6 +187,12 @@ class _Extractor:
                 if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head
                 return child
+        reporter = verb.head.head
+        if (depth < 2 and verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "ccomp"
+                and reporter.lemma_.lower() in cues.SPEECH and self.doc[verb.i - 1].text == ","):
+            # `X said the plan would fail, arguing ...`: the parser hangs the participle on the
+            # reported clause, but it is the reporter who argues.
+            return self._subject(reporter, depth + 1)
         if depth < 2 and verb.dep_ in _INHERITS_SUBJECT and verb.head.pos_ in ("VERB", "AUX"):
             if verb.dep_ != "advcl" or verb.tag_ == "VBG":
                 return self._subject(verb.head, depth + 1)
@@ -214,13 +238,15 @@ class _Extractor:
         lemma = verb.lemma_.lower()
         lo, hi = self._bounds(verb)
         for child in verb.children:
+            if not lo <= child.idx < hi:
+                continue  # the parser joined the next paragraph to this sentence
             if child.dep_ == "ccomp" or (child.dep_ == "dobj" and self._in_quote(child)):
                 if lemma in cues.COGNITION and lemma not in cues.SPEECH and child.dep_ == "ccomp":
                     has_clause = any(c.dep_ in ("nsubj", "nsubjpass", "mark", "expl") for c in child.children)
                     if not has_clause:
                         continue
                 start = max(lo, child.left_edge.idx)
-                end = min(hi, child.right_edge.idx + len(child.right_edge))
+                end = min(hi, self._clause_end(child.left_edge.i, child.right_edge.i))
                 if child.i < verb.i and source is not None and source.i < verb.i:
                     end = min(end, source.left_edge.idx)
                 return [(start, end)] if end > start else None
@@ -263,13 +289,19 @@ class _Extractor:
     def _object_content(self, verb: Token, lemma: str) -> list[tuple[int, int]] | None:
         """What a naming verb says of its object (`called it "a disgrace"`), or what a directive asks
         (`urged voters to stay home`): the verb's objects and complements, when they qualify."""
-        rights = [c for c in verb.rights if c.dep_ in cues.OBJECT_DEPS]
+        rights = self._object_rights(verb)
         if not rights:
             return None
         lo, hi = self._bounds(verb)
-        start = max(lo, rights[0].left_edge.idx)
+        first = rights[0]
+        if first.dep_ == "prep" and first.i == verb.i + 1:
+            # A phrasal cue (`called for`, `warned against`): the preposition belongs to the cue.
+            first = next((c for c in first.children if c.dep_ in ("pobj", "pcomp")), None)
+            if first is None:
+                return None
+        start = max(lo, first.left_edge.idx)
         last = rights[-1].right_edge
-        end = min(hi, last.idx + len(last))
+        end = min(hi, self._clause_end(first.left_edge.i, last.i))
         if end <= start:
             return None
         content = self.doc[rights[0].left_edge.i:last.i + 1]
@@ -285,6 +317,77 @@ class _Extractor:
         ):
             return [(start, end)]
         return None
+
+    def _intent(self, verb: Token) -> list[tuple[int, int]] | None:
+        """What an intention verb commits to: the infinitive of `wants to triple the program`."""
+        lo, hi = self._bounds(verb)
+        for child in verb.rights:
+            if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX") and any(
+                c.tag_ == "TO" for c in child.lefts
+            ):
+                last = child.right_edge
+                for conj in verb.rights:
+                    # `wants to triple X, grow Y and create Z`: bare infinitives the parser hung on the cue.
+                    if conj.dep_ == "conj" and conj.i > child.i and conj.tag_ == "VB":
+                        last = conj.right_edge
+                start = max(lo, child.left_edge.idx)
+                end = min(hi, self._clause_end(child.left_edge.i, last.i))
+                return [(start, end)] if end > start else None
+        return None
+
+    def _topic(self, verb: Token) -> list[tuple[int, int]] | None:
+        """What someone spoke about: the object of `talked about`, `warned of`, `called for`."""
+        lo, hi = self._bounds(verb)
+        for child in verb.rights:
+            if child.dep_ == "prep" and child.lower_ in cues.TOPIC_PREPS:
+                obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                if obj is None or obj.ent_type_ in ("DATE", "TIME", "QUANTITY", "CARDINAL"):
+                    return None
+                start = max(lo, obj.left_edge.idx)
+                end = min(hi, self._clause_end(obj.left_edge.i, obj.right_edge.i))
+                return [(start, end)] if end > start else None
+            if child.dep_ not in ("dobj", "dative", "advmod", "prt", "npadvmod"):
+                return None
+        return None
+
+    def _object_rights(self, verb: Token) -> list[Token]:
+        """The verb's object-like dependents to its right, up to the first adjunct (`in a statement`,
+        `during the debate`, `, which ...`): content stops where circumstance begins."""
+        rights = []
+        children = list(verb.rights)
+        for n, child in enumerate(children):
+            if child.dep_ not in cues.OBJECT_DEPS:
+                if child.dep_ in ("advmod", "prt") and not rights:
+                    continue
+                break
+            if child.dep_ == "prep" and rights and child.lower_ not in cues.COMPLEMENT_PREPS:
+                # `called her vote in favor of the war a mistake`: the complement is still to come.
+                if not any(c.dep_ in ("oprd", "xcomp", "ccomp") for c in children[n + 1:]):
+                    break
+            rights.append(child)
+        return rights
+
+    def _clause_end(self, first: int, last: int) -> int:
+        """End offset of tokens first..last, cut before a trailing `, which ...` relative clause or
+        `, saying ...` participle: those describe the content, they are not part of it."""
+        end_tok = self.doc[last]
+        for i in range(first + 1, last):
+            if self.doc[i].text == ";" and not self._in_quote(self.doc[i]):
+                end_tok = self.doc[i - 1]  # a new sentence in all but name
+                break
+            if self.doc[i].text != ",":
+                continue
+            nxt = self.doc[i + 1]
+            clause = nxt.head if nxt.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") else nxt
+            relative = nxt.lower_ != "that" and (
+                clause.dep_ == "relcl" and nxt.tag_ in ("WDT", "WP", "WP$", "WRB")
+                or clause.dep_ == "advcl" and nxt.tag_ in ("WDT", "WP")  # a misparsed `, which ...`
+            )
+            participle = nxt.dep_ == "advcl" and nxt.tag_ == "VBG"
+            if (relative or participle) and clause.right_edge.i >= last - 1 and clause.left_edge.i > first:
+                end_tok = self.doc[i - 1]
+                break
+        return end_tok.idx + len(end_tok)
 
     def _according(self, tok: Token) -> tuple[list[tuple[int, int]], Token | None]:
         to = self.doc[tok.i + 1]
@@ -420,7 +523,8 @@ class _Extractor:
         for a in self._pending:
             assert a.cue_span is not None
             inside = any(
-                b is not a and b.kind != "direct" and any(s <= a.cue_span[0] < e for s, e in b.fragments)
+                b is not a and b.kind != "direct" and b.cue_span is not None and b.cue_span[3] not in cues.HEARSAY
+                and any(s <= a.cue_span[0] < e for s, e in b.fragments)
                 for b in self._pending
             )
             if inside:
@@ -432,8 +536,68 @@ class _Extractor:
     def _held_elsewhere(self, qi: int, a: _Attribution) -> bool:
         return any(qi in b.quoted for b in self._pending if b is not a)
 
+    def _nominal(self, noun: Token) -> list[_Attribution]:
+        """`Trump's claim that ...`, `the plan to ...`, `made the argument that ...`: a speech or
+        stance noun with its clause. The speaker is the possessor, or the subject of the verb the
+        noun is the object of; none otherwise."""
+        if noun.lower_ == "order" and noun.head.lower_ == "in":
+            return []  # `in order to`: purpose, not a speech act
+        clause = None
+        for child in noun.rights:
+            if child.dep_ in ("acl", "ccomp", "relcl") and child.pos_ in ("VERB", "AUX"):
+                marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in ("that", "whether")]
+                if child.dep_ == "relcl" and not any(c.dep_ in _COMPLETE for c in child.children):
+                    continue  # `the threat that a presidency would constitute`: a relative clause
+                infinitive = child.dep_ == "acl" and any(c.tag_ == "TO" for c in child.lefts)
+                if marks or infinitive:
+                    clause = child
+                    break
+        if clause is None and noun.lemma_.lower() in cues.NOUN_TOPIC:
+            # `his comments about the economy`, `questions about the foundation`: the topic.
+            prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in cues.TOPIC_PREPS), None)
+            clause = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
+            if clause is not None and clause.ent_type_ in ("DATE", "TIME"):
+                clause = None
+        if clause is None:
+            return []
+        lo, hi = self._bounds(noun)
+        start = max(lo, clause.left_edge.idx)
+        end = min(hi, self._clause_end(clause.left_edge.i, clause.right_edge.i))
+        built = self._from_content([(start, end)], []) if end > start else None
+        if built is None:
+            return []
+        source = next((c for c in noun.lefts if c.dep_ == "poss"), None)
+        if source is None and noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+            source = self._subject(noun.head)
+        if source is not None and self._in_quote(source):
+            source = None
+        kind, fragments, held = built
+        cue = (noun.idx, noun.idx + len(noun), noun.text, noun.lemma_.lower())
+        source_span = self._noun_phrase(source) if source is not None else None
+        return [_Attribution(fragments, kind, noun, cue, source, source_span, held)]
+
+    def _hearsay(self, adverb: Token) -> list[_Attribution]:
+        """`The minister reportedly resigned`: an attribution to an unnamed source, whose content is
+        the clause the adverb modifies, in two fragments around the adverb."""
+        verb = adverb.head
+        if adverb.dep_ != "advmod" or verb.pos_ not in ("VERB", "AUX") or self._in_quote(verb):
+            return []
+        lo, hi = self._bounds(verb)
+        start = max(lo, verb.left_edge.idx)
+        end = min(hi, self._clause_end(verb.left_edge.i, verb.right_edge.i))
+        pieces = [(start, adverb.idx), (adverb.idx + len(adverb), end)]
+        pieces = [self._trim(s, e) for s, e in pieces if e > s and self._words(s, e)]
+        if not pieces or not self._has_verb(pieces[-1][0], pieces[-1][1]) and not self._has_verb(*pieces[0]):
+            return []
+        cue = (adverb.idx, adverb.idx + len(adverb), adverb.text, adverb.lower_)
+        return [_Attribution(pieces, "indirect", adverb, cue, None, None)]
+
     def _attribute(self, tok: Token) -> list[_Attribution]:
         lemma = tok.lemma_.lower()
+        if tok.lower_ in cues.HEARSAY:
+            return self._hearsay(tok)
+        if tok.pos_ == "NOUN":
+            return self._nominal(tok)
         if tok.lower_ == cues.ACCORDING:
             spans, source = self._according(tok)
             to = self.doc[tok.i + 1]
@@ -445,6 +609,11 @@ class _Extractor:
             source = self._subject(tok)
             if source is not None and self._in_quote(source):
                 source = None
+            impersonal = source is not None and source.lower_ == "it" and source.dep_ == "nsubjpass" and any(
+                c.dep_ == "ccomp" and c.i > tok.i for c in tok.children
+            )
+            if impersonal:
+                source = None  # `it was reported that ...`: nobody is named
             stance_only = lemma in cues.COGNITION and lemma not in cues.SPEECH
             if stance_only and source is None or stance_only and tok.tag_ == "VBG" and tok.dep_ != "pcomp":
                 return []  # `assuming ...`, `knowing ...`: nobody holds the stance
@@ -454,7 +623,11 @@ class _Extractor:
             spans = None if lemma in cues.QUOTE_ONLY else self._complement(tok, source)
             if spans is None and (lemma in cues.NAMING or lemma in cues.DIRECTIVE or lemma in cues.STANCE_OBJECT):
                 spans = self._object_content(tok, lemma)
-            ccomp_after = any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children)
+            if spans is None and lemma in cues.INTENT and self._active_with_subject(tok, source):
+                spans = self._intent(tok)
+            if spans is None and lemma in cues.TOPIC and self._active_with_subject(tok, source):
+                spans = self._topic(tok)
+            ccomp_after = any(c.dep_ == "ccomp" and c.i > tok.i and c.idx < self._bounds(tok)[1] for c in tok.children)
             adjacent = [] if stance_only else self._adjacent_quote(tok, source, before_ok=not ccomp_after)
             if spans is None and not adjacent:
                 return []
@@ -486,6 +659,10 @@ class _Extractor:
             if not before:
                 continue
             prev = max(before, key=lambda a: a.end)
+            if prev.kind != "direct" and prev.cue is not None:
+                # `"...," said X, speaking of Y. "..."`: the quotation continues the quote, not the aside.
+                prev = next((a for a in before if a.kind == "direct" and a.cue is not None
+                             and a.cue.sent == prev.cue.sent), prev)
             gap = self.text[prev.end:q.start]
             cue_end = prev.cue_span[1] if prev.cue_span else prev.end
             sent_gap = self.text[max(prev.end, cue_end):q.start]

@@ -236,6 +236,105 @@ def test_no_quotes_in_plain_narrative(quotes_of) -> None:
     assert quotes_of("The river rose two metres overnight and the bridge was closed to traffic.") == []
 
 
+# ----- wider attribution: nouns, intentions, topics, hearsay -------------------------------------
+
+
+def test_speech_noun_with_that_clause(quotes_of) -> None:
+    body = "Senator Alvarez's claim that the budget is balanced drew ridicule."
+    q = _one(quotes_of(body), "the budget is balanced")
+    assert q.kind == "indirect" and q.text == "the budget is balanced"
+    assert q.cue is not None and (q.cue.text, q.cue.lemma) == ("claim", "claim")
+    assert q.speaker.mention is not None and "Alvarez" in q.speaker.mention.text
+
+
+def test_speech_noun_object_of_a_light_verb_takes_its_subject(quotes_of) -> None:
+    body = "The senator made a promise to lower taxes for farmers."
+    q = _one(quotes_of(body), "lower taxes")
+    assert q.text == "to lower taxes for farmers" and q.cue is not None and q.cue.lemma == "promise"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "The senator"
+
+
+def test_in_order_to_is_not_a_speech_act(quotes_of) -> None:
+    assert quotes_of("The driver left early in order to catch the last ferry.") == []
+
+
+def test_intention_verb_with_infinitive(quotes_of) -> None:
+    body = "The governor wants to raise the minimum wage, expand transit and cut fees."
+    (q,) = quotes_of(body)
+    assert q.kind == "indirect" and q.text == "to raise the minimum wage, expand transit and cut fees"
+    assert q.cue is not None and q.cue.lemma == "want"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "The governor"
+
+
+def test_passive_intention_without_agent_is_not_attributed(quotes_of) -> None:
+    assert quotes_of("The bill is expected to pass the lower house next week.") == []
+
+
+def test_topic_of_speech_stops_before_circumstances(quotes_of) -> None:
+    body = "The mayor spoke about the housing shortage on Monday."
+    (q,) = quotes_of(body)
+    assert q.text == "the housing shortage" and q.cue is not None and q.cue.lemma == "speak"
+
+
+def test_phrasal_cue_keeps_its_preposition_out_of_the_content(quotes_of) -> None:
+    body = "The union called for higher wages in a statement on Thursday."
+    (q,) = quotes_of(body)
+    assert q.text == "higher wages"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "The union"
+
+
+def test_stance_object_keeps_its_complement_but_not_adjuncts(quotes_of) -> None:
+    body = "Smith criticized the new law as a disaster during a campaign stop in Ohio."
+    (q,) = quotes_of(body)
+    assert q.text == "the new law as a disaster"
+
+
+def test_trailing_relative_clause_and_participle_are_cut(quotes_of) -> None:
+    quotes = quotes_of("Jones said exports will recover next year, which would help farmers.")
+    assert [q.text for q in quotes] == ["exports will recover next year"]
+    quotes = quotes_of("Jones said the plan would fail, arguing that it cost too much.")
+    assert [q.text for q in quotes] == ["the plan would fail", "it cost too much"]
+    assert quotes[1].cue is not None and quotes[1].cue.lemma == "argue"
+    assert quotes[1].speaker.mention is not None and quotes[1].speaker.mention.text == "Jones"
+
+
+def test_semicolon_ends_indirect_content(quotes_of) -> None:
+    body = "Officials said the timing was not intentional; the vote had been scheduled for months."
+    q = _one(quotes_of(body), "the timing")
+    assert q.text == "the timing was not intentional"
+
+
+def test_speech_noun_with_topic(quotes_of) -> None:
+    body = "The minister's remarks about the currency unsettled investors."
+    (q,) = quotes_of(body)
+    assert q.text == "the currency" and q.cue is not None and q.cue.lemma == "remark"
+    assert q.speaker.mention is not None and q.speaker.mention.text.startswith("The minister")
+
+
+def test_reportedly_attributes_to_an_unnamed_source(quotes_of) -> None:
+    body = "The company reportedly paid no federal taxes in 2015."
+    (q,) = quotes_of(body)
+    _check_offsets(body, [q])
+    assert q.cue is not None and q.cue.text == "reportedly"
+    assert [f.text for f in q.fragments] == ["The company", "paid no federal taxes in 2015"]
+    assert q.speaker.mention is None and q.speaker.name is None
+
+
+def test_impersonal_passive_has_no_speaker(quotes_of) -> None:
+    (q,) = quotes_of("It was reported that the minister would resign.")
+    assert q.text == "the minister would resign" and q.speaker.mention is None
+
+
+def test_next_paragraph_does_not_steal_the_quote(quotes_of) -> None:
+    body = ('"This is a waste of time. It is destroying this committee," said Del. Jane Porter.\n\n'
+            "Democrats noted that the witness had offered to appear in private.")
+    quotes = quotes_of(body)
+    _check_offsets(body, quotes)
+    q = _one(quotes, "waste of time")
+    assert q.kind == "direct" and q.speaker.mention is not None and "Porter" in q.speaker.mention.text
+    assert _one(quotes, "the witness had offered").kind == "indirect"
+
+
 # ----- quotation-mark pairing (no model) --------------------------------------------------------
 
 

@@ -1,0 +1,180 @@
+"""Main-event who / what / when / where on the Giveme5W1H news set, against a lead baseline.
+
+Reads `../shared/eval/giveme5w1h/data/*.json` (or `$NEWSFLASH_SHARED_DIR/...`) at run time.
+Each article goes through the stream's steps (`normalise_article`: headline = title, body = text,
+published_at = date_publish; parse once; `extract_events`), and the main event (rank 0) answers:
+
+    who    the names of its actors (the mention text when an actor is unresolved)
+    what   its trigger (text and lemma)
+    when   its time: the mention text and the TIMEX3 value
+    where  its location: the name and the mention text
+
+An answer is right when it shares a content word (lower-cased, stop words removed) with one of the
+annotated phrases for that question. Words are compared after the same crude suffix stripping on
+both sides ("blamed", "blames" -> "blam"), since the annotators copied headline and body wording
+in any tense; `--exact` compares the words as written. Articles without an annotated phrase for a question are left
+out of that question's denominator (n). The lead baseline answers from the first verb, the first
+person, the first date and the first place of the body, scored the same way.
+
+    python -m evaluation.giveme5w1h [--show 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from services.events.pipeline import extract_events
+from shared.nlp.model import load_nlp, parse_bodies
+from shared.schemas.article import Article, RawArticle
+from shared.schemas.event import Event
+
+QUESTIONS = ("who", "what", "when", "where")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("NEWSFLASH_SHARED_DIR",
+                               Path(__file__).resolve().parents[1] / ".." / "shared"))
+
+
+def stem(word: str) -> str:
+    """Strip one inflectional suffix, then a final e/i/y or doubled consonant ("stopped" -> "stop")."""
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
+                                ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    if len(word) > 4 and word[-1] in "eiy":
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
+def content_words(texts: Iterable[str | None], exact: bool = False) -> set[str]:
+    words: set[str] = set()
+    for text in texts:
+        if text:
+            words.update(w if exact else stem(w) for w in _WORD.findall(text.lower())
+                         if w not in STOP_WORDS)
+    return words
+
+
+def load_articles() -> list[tuple[Article, dict[str, list[str]]]]:
+    from services.ingest.pipeline import normalise_article
+
+    data = sorted((shared_dir() / "eval" / "giveme5w1h" / "data").glob("*.json"))
+    loaded = []
+    for path in data:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        published = None
+        if record.get("date_publish") not in (None, "", "None"):
+            published = datetime.fromisoformat(record["date_publish"]).replace(tzinfo=UTC)
+        raw = RawArticle(id=path.stem, body=record["text"], headline=record.get("title"),
+                         url=record.get("url"), published_at=published)
+        gold = {q: [a["text"] for a in record["fiveWoneH"][q]["annotated"] if a.get("text")]
+                for q in QUESTIONS}
+        loaded.append((normalise_article(raw, now=published or datetime.now(UTC)), gold))
+    return loaded
+
+
+def event_answers(event: Event | None) -> dict[str, list[str]]:
+    if event is None:
+        return {q: [] for q in QUESTIONS}
+    location = event.location
+    return {
+        "who": [a.name or a.mention.text for a in event.actors],
+        "what": [event.trigger.text, event.trigger.lemma],
+        "when": [event.time.mention.text if event.time.mention else None, event.time.value],
+        "where": [location.name, location.mention.text if location.mention else None]
+        if location else [],
+    }
+
+
+def lead_answers(doc: Doc) -> dict[str, list[str]]:
+    def first(labels: tuple[str, ...]) -> list[str]:
+        return next(([e.text] for e in doc.ents if e.label_ in labels), [])
+
+    verb = next((t.text for t in doc if t.pos_ == "VERB"), None)
+    return {"who": first(("PERSON",)), "what": [verb] if verb else [],
+            "when": first(("DATE", "TIME")), "where": first(("GPE", "LOC", "FAC"))}
+
+
+def right(answer: list[str], gold: list[str], exact: bool = False) -> bool:
+    mine = content_words(answer, exact)
+    return any(mine & content_words([phrase], exact) for phrase in gold)
+
+
+def score(show: int = 0, exact: bool = False) -> dict[str, dict[str, float]]:
+    articles = load_articles()
+    nlp = load_nlp()
+    hits: dict[str, dict[str, int]] = {s: dict.fromkeys(QUESTIONS, 0) for s in ("events", "lead")}
+    counts = dict.fromkeys(QUESTIONS, 0)
+    extract_seconds = 0.0
+    shown = 0
+    docs = parse_bodies((a.body for a, _ in articles), nlp=nlp)
+    for (article, gold), doc in zip(articles, docs, strict=True):
+        t0 = time.perf_counter()
+        events = extract_events(article, doc)
+        extract_seconds += time.perf_counter() - t0
+        main = events[0] if events else None
+        answers = {"events": event_answers(main), "lead": lead_answers(doc)}
+        wrong: list[str] = []
+        for q in QUESTIONS:
+            if not gold[q]:
+                continue
+            counts[q] += 1
+            for system, given in answers.items():
+                if right(given[q], gold[q], exact):
+                    hits[system][q] += 1
+                elif system == "events":
+                    wrong.append(q)
+        if show and wrong and shown < show:
+            shown += 1
+            _show(article, main, gold, wrong)
+    results: dict[str, dict[str, Any]] = {}
+    print(f"Giveme5W1H: {len(articles)} articles; main event (rank 0) vs lead baseline; "
+          f"{'exact words' if exact else 'stemmed words'}")
+    print(f"{'':10s}" + "".join(f"{q:>14s}" for q in QUESTIONS))
+    print(f"{'n':10s}" + "".join(f"{counts[q]:>14d}" for q in QUESTIONS))
+    for system in ("events", "lead"):
+        results[system] = {q: hits[system][q] / counts[q] if counts[q] else 0.0 for q in QUESTIONS}
+        print(f"{system:10s}" + "".join(f"{results[system][q]:>14.3f}" for q in QUESTIONS))
+    print(f"extract_events: {1000 * extract_seconds / max(len(articles), 1):.1f} ms/article "
+          "(entity linking included)")
+    return results
+
+
+def _show(article: Article, event: Event | None, gold: dict[str, list[str]], wrong: list[str]) -> None:
+    print(f"--- {article.id[:12]} {article.headline!r}")
+    if event is None:
+        print("    no event")
+        return
+    given = event_answers(event)
+    print(f"    main: {event.type} {event.trigger.text!r} [{event.status}] "
+          f"{event.evidence.text[:160]!r}")
+    for q in wrong:
+        print(f"    {q}: {given[q]} vs {gold[q][:3]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", type=int, default=0, help="print this many articles with misses")
+    parser.add_argument("--exact", action="store_true", help="compare words as written")
+    args = parser.parse_args()
+    score(args.show, args.exact)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1094 @@
+"""Events: what happened, who did it to whom, where, when, and whether it happened at all.
+
+Consumes an `Article` and its spaCy parse (offsets index the body); produces `Event` messages,
+the article's main event first (rank 0). Pure: no Kafka, Faust or metrics here.
+
+A trigger is a content verb, or an eventive noun from the lexicon in `taxonomy.py` ("summit",
+"visit", "attack"); a light verb ("made a trip", "hold talks") hands its clause to its noun, and
+a framing verb ("is expected to decide", "sought to visit") hands it to its infinitive and only
+sets the status. Actors come from the dependency tree and are resolved through
+`shared.nlp.entities.link_entities`; times are the `shared.nlp.timex` expressions the entity
+index carries; places come from the entity index and `shared.nlp.geo.resolve_place`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from services.events.taxonomy import (
+    ADJECTIVES,
+    CONDITIONAL,
+    FRAMING,
+    KNOWN_LEMMAS,
+    LIGHT_VERBS,
+    MARKET_NOUNS,
+    MARKET_VERBS,
+    MODALS,
+    NON_EVENTS,
+    NOUNS,
+    OFFENCE_MODIFIERS,
+    OFFICE_NOUNS,
+    REPORTING,
+    VERBS,
+    WEAPON_NOUNS,
+    type_of,
+)
+from shared.nlp.entities import EntityIndex, LinkedEntity, link_entities
+from shared.nlp.geo import resolve_place
+from shared.schemas.article import Article
+from shared.schemas.common import Span, message_id
+from shared.schemas.entity import Mention
+from shared.schemas.event import Actor, Event, EventLocation, EventTime, Trigger
+
+_SUBJECTS = {"nsubj", "csubj"}
+_PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+_LOCATIVE = {"in", "at", "to", "near", "into", "inside", "outside", "across", "throughout",
+             "within", "around", "off", "onto", "towards", "toward", "along"}
+_PLACE_TYPES = {"GPE", "LOC", "FAC"}
+_AT = {"at", "outside", "inside", "near"}
+_ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+_NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
+# Clauses that do not assert their own tense: they take status, time and place from their head.
+_DEPENDENT = {"xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "ccomp", "dep"}
+_OBJECT_CONTROL = {"ask", "urge", "order", "tell", "invite", "persuade", "force", "allow",
+                   "encourage", "call", "appeal", "help", "want", "expect", "require"}
+_HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
+_PERSONAL = {"he", "she", "him", "her", "his", "hers"}
+_PATIENT_POSSESSOR = {"arrest", "killing", "death", "injury", "dismissal", "charge", "sentence",
+                      "attack", "appointment"}
+_AGENT_OF = {"visit", "statement", "resignation", "protest", "appeal", "meeting", "election",
+             "cooperation", "threat", "criticism", "rejection", "demand", "release", "earnings",
+             "other"}
+_WORDS = re.compile(r"[^\W_]+")
+_BOILERPLATE = re.compile(r"\b(?:subscrib\w*|newsletter|inbox|click to|share on|opens in new|"
+                          r"image (?:copyright|caption)|media caption|sign up|read more|"
+                          r"all rights reserved|cookies?)\b", re.I)
+#: Types whose object is the one addressed ("told X", "urged X to").
+_ADDRESSED = {"statement", "appeal", "demand", "threat"}
+_WEAPONS = {"bomb", "device", "explosive", "grenade", "mine", "shell", "rocket", "missile",
+            "bomber", "ied", "charge"}
+_KIDS_KEY = "newsflash.events.children"
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+@dataclass
+class _Candidate:
+    trigger: Token
+    type: str
+    nominal: bool
+    clause: Token
+    lemma: str
+    actors: list[Actor] = field(default_factory=list)
+    location: EventLocation | None = None
+    time: EventTime | None = None
+    status: str = "occurred"
+    score: float = 0.0
+    #: Nouns merged into this event ("met at a summit"): their modifiers count as its own.
+    absorbed: list[Token] = field(default_factory=list)
+
+
+class _Context:
+    """What every candidate in one article reads: the entity index, time expressions, dateline."""
+
+    def __init__(self, article: Article, doc: Doc) -> None:
+        self.article = article
+        self.doc = doc
+        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        # The parse is of the cleaned body (markup blanked, same length); spans quote the body.
+        self.body = article.body if len(article.body) == len(self.text) else self.text
+        self.index: EntityIndex = link_entities(article, doc)
+        self.reference: date = article.reference_date.date
+        self.dateline_end = article.dateline.span.end if article.dateline is not None else 0
+        self.times_by_token: dict[int, list[Mention]] = {}
+        self.time_tokens: set[int] = set()
+        for mention in _time_mentions(self.index):
+            if mention.start < self.dateline_end:
+                continue
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            self.time_tokens.update(t.i for t in span)
+            self.times_by_token.setdefault(span.root.i, []).append(mention)
+        self.owner: dict[int, _Candidate] = {}
+        self._mentions: dict[int, tuple[LinkedEntity, Mention] | None] = {}
+        self.sents = list(doc.sents)
+        self.sent_starts = [sent.start for sent in self.sents]
+        first = bisect_right(self.sent_starts, doc[0].i if len(doc) else 0)
+        if self.dateline_end:
+            span = doc.char_span(0, self.dateline_end, alignment_mode="expand")
+            first = bisect_right(self.sent_starts, span.end - 1) if span is not None else 1
+        self.first_sentence = max(first - 1, 0)
+        self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
+        self.headline_entities = {e.id for e in self.index.entities
+                                  if any(m.field == "headline" for m in e.mentions)}
+        self._boilerplate: dict[int, bool] = {}
+        #: Time expressions by the candidate whose clause they modify.
+        self.times_of: dict[int, list[Mention]] = {}
+        self.attached_times: set[int] = set()
+
+    def sentence(self, tok: Token) -> tuple[int, SpacySpan]:
+        """The index and span of the sentence `tok` is in (Token.sent rescans the doc)."""
+        index = bisect_right(self.sent_starts, tok.i) - 1
+        return index, self.sents[index]
+
+    def span(self, start: int, end: int) -> Span:
+        """A `Span` of the article body: `body[start:end] == text`."""
+        return Span(start=start, end=end, text=self.body[start:end])
+
+    def boilerplate(self, sentence: int) -> bool:
+        """Page furniture caught in the body: share buttons, captions, sign-up prompts."""
+        if sentence not in self._boilerplate:
+            sent = self.sents[sentence]
+            first = sent[0]
+            imperative = first.tag_ == "VB" and first.dep_ == "ROOT" and not any(
+                c.dep_ in _SUBJECTS for c in _kids(first))
+            self._boilerplate[sentence] = imperative or bool(_BOILERPLATE.search(sent.text))
+        return self._boilerplate[sentence]
+
+    def mention_at(self, tok: Token) -> tuple[LinkedEntity, Mention] | None:
+        """The entity mention covering `tok` (memoised: actors and places ask repeatedly)."""
+        if tok.i not in self._mentions:
+            self._mentions[tok.i] = self.index.mention_at(tok.idx, tok.idx + len(tok.text))
+        return self._mentions[tok.i]
+
+    def attach_times(self) -> None:
+        for root_i, mentions in self.times_by_token.items():
+            tok = self.doc[root_i]
+            for _ in range(4):
+                if tok.head == tok:
+                    break
+                tok = tok.head
+                owner = self.owner.get(tok.i)
+                if owner is not None:
+                    self.times_of.setdefault(id(owner), []).extend(mentions)
+                    self.attached_times.update(m.start for m in mentions)
+                    break
+                if tok.pos_ in ("VERB", "AUX"):
+                    break
+
+
+def _time_mentions(index: EntityIndex) -> list[Mention]:
+    """The article's DATE and TIME expressions with their TIMEX3 values.
+
+    The entity index holds every `shared.nlp.timex.find_time_expressions` result as a time
+    entity's mention; reading them there saves a second pass of the time grammar per article.
+    """
+    return [m for e in index.entities if e.type in ("DATE", "TIME")
+            for m in e.body_mentions() if m.value]
+
+
+def extract_events(article: Article, doc: Doc) -> list[Event]:
+    """Events in `doc` (the parse of `article.body`), most important first.
+
+    Deterministic; ids are `message_id(article.id, content_hash, "event", start, end)` of the
+    trigger. Every event has a time (the reference date when the text gives none) and a status.
+    """
+    kids: list[list[Token]] = [[] for _ in range(len(doc))]
+    for tok in doc:
+        if tok.head.i != tok.i:
+            kids[tok.head.i].append(tok)
+    doc.user_data[_KIDS_KEY] = kids
+    try:
+        return _extract(article, doc)
+    finally:
+        del doc.user_data[_KIDS_KEY]
+
+
+def _extract(article: Article, doc: Doc) -> list[Event]:
+    ctx = _Context(article, doc)
+    candidates = _absorb_nominals(list(_find_candidates(ctx)))
+    for cand in candidates:
+        ctx.owner[cand.clause.i] = cand
+        ctx.owner.setdefault(cand.trigger.i, cand)
+        for noun in cand.absorbed:
+            ctx.owner.setdefault(noun.i, cand)
+    for cand in candidates:
+        _register_framers(ctx, cand)
+    ctx.attach_times()
+    for cand in candidates:
+        cand.actors = _actors(ctx, cand)
+        cand.location = _location(ctx, cand, set())
+        cand.time = _time(ctx, cand, set())
+        cand.status = _status(ctx, cand.clause, cand)
+        cand.score = _importance(ctx, cand)
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.trigger.i))
+    # After the main event, typed events come before the untyped rest.
+    ranked[1:] = sorted(ranked[1:], key=lambda c: (c.type == "other", -c.score, c.trigger.i))
+    _fill_fallbacks(ctx, ranked)
+    return [_to_event(ctx, cand, rank) for rank, cand in enumerate(ranked)]
+
+
+# --- triggers ---------------------------------------------------------------------------------
+
+def _find_candidates(ctx: _Context) -> Iterator[_Candidate]:
+    for tok in ctx.doc:
+        if tok.idx < ctx.dateline_end or tok.i in ctx.time_tokens:
+            continue
+        if tok.pos_ == "VERB":
+            cand = _verbal(ctx, tok)
+        elif tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+            cand = _nominal(tok)
+        else:
+            cand = None
+        if cand is not None:
+            yield cand
+
+
+def _verbal(ctx: _Context, tok: Token) -> _Candidate | None:
+    lemma = _lemma(tok)
+    if lemma in NON_EVENTS or not _wordlike(tok):
+        return None
+    if lemma in FRAMING and _complement(tok) is not None:
+        return None
+    if lemma in LIGHT_VERBS and _light_object(tok) is not None:
+        return None
+    if tok.dep_ in ("amod", "compound", "nmod", "npadvmod"):
+        return None
+    phrase = _phrasal(tok)
+    return _Candidate(trigger=tok, type=_classify_verb(tok, phrase), nominal=False, clause=tok,
+                      lemma=phrase)
+
+
+def _wordlike(tok: Token) -> bool:
+    """A word, not a hyphen or the prefix of a split compound ("re" in "re - election")."""
+    if not any(ch.isalpha() for ch in tok.text):
+        return False
+    following = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return not (following is not None and following.text == "-" and not tok.whitespace_
+                and len(tok.text) <= 4 and tok.is_lower)
+
+
+def _same_word(a: Token, b: Token) -> bool:
+    """Whether two tokens are pieces of one hyphenated word ("re", "-", "election")."""
+    lo, hi = sorted((a.i, b.i))
+    return hi - lo <= 3 and all(not t.whitespace_ for t in a.doc[lo:hi])
+
+
+def _noun_type(tok: Token) -> str | None:
+    """The type of an eventive noun or outcome adjective, or None."""
+    if tok.pos_ == "ADJ":
+        if tok.dep_ in ("acomp", "oprd", "ROOT", "conj", "attr", "xcomp", "advcl", "amod"):
+            return ADJECTIVES.get(tok.lower_)
+        return None
+    lemma = _lemma(tok)
+    if lemma == "driving":
+        offence = any(c.lower_ in OFFENCE_MODIFIERS for c in _kids(tok))
+        return "charge" if offence else None
+    return NOUNS.get(lemma) or NOUNS.get(tok.lower_)
+
+
+def _entity_name_part(tok: Token) -> bool:
+    """Whether `tok` is inside a multi-word name ("Liberal Democratic Party")."""
+    if tok.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"):
+        return False
+    if tok.ent_iob_ == "I":
+        return True
+    following = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return following is not None and following.ent_iob_ == "I"
+
+
+def _nominal(tok: Token) -> _Candidate | None:
+    lemma = _lemma(tok)
+    kind = _noun_type(tok)
+    if kind is None or not _wordlike(tok):
+        return None
+    if tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.head.pos_ not in ("NOUN", "PRON", "NUM"):
+        return None
+    # Idioms that use an eventive noun without an event: "in charge of", "in the event of".
+    if tok.dep_ == "pobj" and tok.head.lower_ == "in" and not any(
+            c.dep_ in ("det", "amod", "poss") for c in _kids(tok)):
+        return None
+    if _entity_name_part(tok) or tok.ent_type_ == "PERSON":
+        return None
+    clause = tok
+    head = tok.head
+    if (tok.dep_ in ("dobj", "attr", "oprd", "acomp") and head.pos_ in ("VERB", "AUX")
+            and (_lemma(head) in LIGHT_VERBS or head.lemma_ == "be")
+            and _light_object(head) == tok):
+        clause = head
+    if kind == "market_move" or lemma in MARKET_VERBS:
+        kind = "market_move" if _about_market(tok) else kind
+    return _Candidate(trigger=tok, type=kind, nominal=True, clause=clause, lemma=lemma)
+
+
+def _absorb_nominals(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Drop a noun that restates its verb's event ("head ... for a visit", "met at a summit")."""
+    verbal = {c.trigger.i: c for c in candidates if not c.nominal}
+    kept = []
+    for cand in candidates:
+        if cand.nominal and cand.clause == cand.trigger and cand.type != "other":
+            tok = cand.trigger
+            for _ in range(3):
+                if tok.head == tok or tok.dep_ not in ("pobj", "prep", "dobj", "npadvmod"):
+                    break
+                tok = tok.head
+                governor = verbal.get(tok.i)
+                if governor is not None:
+                    if governor.type == cand.type:
+                        governor.absorbed.append(cand.trigger)
+                        cand = governor
+                    break
+            if not cand.nominal:
+                continue
+        kept.append(cand)
+    return kept
+
+
+def _complement(tok: Token) -> Token | None:
+    """The infinitive a framing verb governs ("expected [to decide]"), if any."""
+    for child in _kids(tok):
+        if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
+            return child
+    return None
+
+
+def _light_object(tok: Token) -> Token | None:
+    """The eventive object a light verb carries ("made [a trip]", "found [dead]"), if any."""
+    for child in _kids(tok):
+        if child.dep_ in ("dobj", "attr", "oprd", "acomp") and child.pos_ in ("NOUN", "PROPN",
+                                                                              "ADJ"):
+            kind = _noun_type(child)
+            if kind is not None and kind != "other" and not _entity_name_part(child):
+                return child
+    return None
+
+
+def _phrasal(tok: Token) -> str:
+    lemma = _lemma(tok)
+    for child in _kids(tok):
+        if child.dep_ in ("prt", "prep"):
+            phrase = f"{lemma} {child.lower_}"
+            if phrase in VERBS:
+                return phrase
+        if child.dep_ == "dobj":
+            phrase = f"{lemma} {_lemma(child)}"
+            if phrase in VERBS:
+                return phrase
+    return lemma
+
+
+def _lemma(tok: Token) -> str:
+    """The token's lemma, repaired from its form when the lexicon knows only the repair
+    (the small model lemmatises "staged" as "stag")."""
+    return _repair_lemma(tok.lemma_.lower(), tok.lower_)
+
+
+@functools.lru_cache(maxsize=4096)
+def _repair_lemma(lemma: str, form: str) -> str:
+    if lemma in KNOWN_LEMMAS:
+        return lemma
+    for suffix, ending in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("es", ""),
+                           ("s", ""), ("ing", "e"), ("ing", ""), ("d", "")):
+        if form.endswith(suffix) and len(form) - len(suffix) >= 3:
+            repaired = form[: len(form) - len(suffix)] + ending
+            if repaired in KNOWN_LEMMAS:
+                return repaired
+    return lemma
+
+
+def _kids(tok: Token) -> list[Token]:
+    """`tok.children` as a list, from a per-doc table built once per `extract_events` call
+    (spaCy builds new Token objects on every `children` walk; events read them hundreds of times).
+    """
+    table = tok.doc.user_data.get(_KIDS_KEY)
+    if table is None:
+        return list(tok.children)
+    return table[tok.i]  # type: ignore[no-any-return]
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in _kids(tok) if c.dep_ in deps]
+
+
+def _about_market(tok: Token) -> bool:
+    """Whether what moves is a price or quantity ("shares fell", "a fall in prices")."""
+    related = _children(tok, "nsubj", "nsubjpass", "dobj", "npadvmod", "prep", "compound")
+    for rel in related:
+        targets = [rel, *_children(rel, "pobj")] if rel.dep_ == "prep" else [rel]
+        for target in targets:
+            lemma = _lemma(target)
+            if lemma in MARKET_NOUNS or target.like_num or target.ent_type_ in ("PERCENT", "MONEY"):
+                return True
+            if any(_lemma(c) in MARKET_NOUNS for c in _kids(target)
+                   if c.dep_ == "compound"):
+                return True
+    return False
+
+
+def _classify_verb(tok: Token, phrase: str) -> str:
+    lemma = _lemma(tok)
+    objects = _children(tok, "dobj")
+    obj = _lemma(objects[0]) if objects else None
+    if lemma in MARKET_VERBS and _about_market(tok):
+        return "market_move"
+    if lemma == "fire":
+        if obj is None or obj in WEAPON_NOUNS or _children(tok, "prep") and not objects:
+            return "attack"
+        return "dismissal"
+    if obj is not None and lemma in ("decide", "choose", "elect", "pick", "select", "vote"):
+        if obj in OFFICE_NOUNS:
+            return "election"
+    if lemma in ("see", "visit", "host", "receive", "welcome") and objects and (
+            objects[0].ent_type_ == "PERSON"):
+        return "meeting"
+    if lemma in ("host", "stage", "organise", "organize", "hold") and objects:
+        hosted = _noun_type(objects[0])
+        if hosted is not None and hosted != "other":
+            return hosted
+    if lemma in ("explode", "detonate", "go") and any(
+            _lemma(c) in _WEAPONS for c in _children(tok, "nsubj", "nsubjpass", "dobj")):
+        return "attack"  # "a bomb exploded" is an attack, "a boiler exploded" an accident
+    if lemma == "release" and objects and (objects[0].ent_type_ == "PERSON"
+                                           or obj in ("prisoner", "hostage", "detainee")):
+        return "concession"
+    if phrase != lemma and phrase in VERBS:
+        return VERBS[phrase]
+    if lemma in CONDITIONAL:
+        kind, fitting = CONDITIONAL[lemma]
+        if any(_lemma(o) in fitting or o.lower_ in fitting for o in objects):
+            return kind
+        if lemma == "win":
+            return "match"  # "won the final", "Hamilton wins at Interlagos"
+        return "other"
+    return VERBS.get(lemma, "other")
+
+
+def _register_framers(ctx: _Context, cand: _Candidate) -> None:
+    """Let a framing verb's own modifiers (its subject, its date) count for its complement."""
+    tok = cand.clause
+    while tok.dep_ == "xcomp" and _lemma(tok.head) in FRAMING and tok.head != tok:
+        tok = tok.head
+        ctx.owner.setdefault(tok.i, cand)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+def _subject(ctx: _Context, tok: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
+    """(agents, patients) of the clause headed by `tok`, following control and coordination."""
+    agents = [_undateline(ctx, c) for c in _children(tok, *_SUBJECTS)]
+    patients = list(_children(tok, *_PASSIVE_SUBJECTS))
+    for agent_prep in _children(tok, "agent"):
+        agents.extend(_children(agent_prep, "pobj"))
+    if agents or patients or depth > 4 or tok.head == tok:
+        return [a for a in agents if a is not None], patients
+    head = tok.head
+    if tok.dep_ == "xcomp" and _lemma(head) in _OBJECT_CONTROL:
+        objects = _children(head, "dobj")
+        if objects:
+            return objects, []
+    if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
+        if tok.dep_ == "ccomp" and not any(c.lower_ == "to" for c in _kids(tok)):
+            return [], []
+        agents, patients = _subject(ctx, head, depth + 1)
+        if tok.dep_ == "xcomp" and _lemma(head) in FRAMING:
+            # "The LDP is expected to decide": the framing verb's passive subject decides.
+            return agents + patients, []
+        return agents, patients
+    if tok.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+        if any(c.lower_ == "to" for c in _kids(tok)) or tok.tag_ == "VBG":
+            owner = ctx.owner.get(head.i)
+            if owner is not None and owner.nominal:
+                return _nominal_agents(ctx, owner, depth + 1), []
+            if _lemma(head) in NOUNS:
+                # "a visit to meet X" where the visit was folded into "head (to Seoul)"
+                governor = head.head.head if head.head.dep_ == "prep" else head.head
+                if governor.pos_ in ("VERB", "AUX") and governor != head:
+                    return _subject(ctx, governor, depth + 1)
+                return [], []
+            return [head], []
+    if tok.dep_ in ("relcl", "acl") and tok.tag_ == "VBN":
+        return [], [head]
+    return [], []
+
+
+def _undateline(ctx: _Context, tok: Token) -> Token | None:
+    """A subject parsed onto the dateline ("SEOUL, ... - Kishida will") stands for its apposition."""
+    if tok.idx >= ctx.dateline_end:
+        return tok
+    for child in tok.subtree:
+        if child.dep_ == "appos" and child.idx >= ctx.dateline_end:
+            return child
+    return None
+
+
+def _nominal_agents(ctx: _Context, cand: _Candidate, depth: int = 0) -> list[Token]:
+    trigger = cand.trigger
+    agents = []
+    for child in _kids(trigger):
+        if child.dep_ == "poss" and cand.type not in _PATIENT_POSSESSOR:
+            agents.append(child)
+        elif child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in _ACTOR_TYPES:
+            agents.append(child)
+        elif child.dep_ == "prep" and child.lower_ == "by":
+            agents.extend(_children(child, "pobj"))
+        elif child.dep_ == "prep" and child.lower_ == "of" and cand.type in _AGENT_OF:
+            agents.extend(_children(child, "pobj"))
+    if not agents and cand.clause != trigger:
+        agents, _ = _subject(ctx, cand.clause, depth)
+    elif not agents and trigger.dep_ == "pobj" and trigger.head.dep_ == "prep":
+        governor = trigger.head.head
+        owner = ctx.owner.get(governor.i)
+        if owner is not None and not owner.nominal and owner.type == cand.type:
+            agents, _ = _subject(ctx, governor, depth)
+    return agents
+
+
+def _actors(ctx: _Context, cand: _Candidate) -> list[Actor]:
+    kind = type_of(cand.type)
+    found: list[tuple[str, Token]] = []
+    if cand.nominal:
+        found += [("agent", t) for t in _nominal_agents(ctx, cand)]
+        if cand.clause != cand.trigger:
+            found += [("patient", t) for t in _subject(ctx, cand.clause)[1]]
+        for child in _kids(cand.trigger):
+            if child.dep_ == "poss" and cand.type in _PATIENT_POSSESSOR:
+                found.append(("patient", child))
+            elif child.dep_ == "prep" and child.lower_ in ("of", "on", "against"):
+                if child.lower_ != "of" or cand.type not in _AGENT_OF:
+                    found += [("patient", t) for t in _children(child, "pobj")]
+        heads = [cand.trigger] if cand.clause == cand.trigger else [cand.trigger, cand.clause]
+    else:
+        agents, patients = _subject(ctx, cand.clause)
+        found += [("agent", t) for t in agents] + [("patient", t) for t in patients]
+        heads = [cand.clause, *cand.absorbed]
+    for head in heads:
+        for child in _kids(head):
+            if child.dep_ == "dobj" and child != cand.trigger and not _same_word(child, cand.trigger):
+                if cand.type == "visit" and child.ent_type_ in _PLACE_TYPES:
+                    continue
+                if child.i in [t.i for t in cand.absorbed]:
+                    continue
+                addressee = (child.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                             or child.pos_ == "PRON" or _lemma(child) in OFFICE_NOUNS)
+                role = ("participant" if kind.symmetric else
+                        "recipient" if cand.type in _ADDRESSED and addressee else "patient")
+                found.append((role, child))
+            elif child.dep_ in ("dative", "iobj"):
+                found += [("recipient", t) for t in [child, *_children(child, "pobj")]
+                          if t.pos_ != "ADP"]
+            elif child.dep_ == "prep" and child.lower_ in ("with", "between", "among", "against"):
+                role = "patient" if child.lower_ == "against" else "participant"
+                found += [(role, t) for t in _children(child, "pobj")]
+            elif child.dep_ == "prep" and child.lower_ == "to" and cand.type in (
+                    "statement", "appeal", "aid", "cooperation", "threat", "demand", "award"):
+                found += [("recipient", t) for t in _children(child, "pobj")]
+    expanded: list[tuple[str, Token]] = []
+    for role, tok in found:
+        if kind.symmetric and role in ("agent", "patient"):
+            role = "participant"
+        expanded.append((role, tok))
+        expanded += [(role, c) for c in tok.conjuncts if c.i > tok.i]
+    actors: list[Actor] = []
+    seen: set[tuple[str, str]] = set()
+    # Agents first: an object pronoun is never the clause's own agent ("Kishida ... tell him").
+    expanded.sort(key=lambda pair: pair[0] != "agent")
+    agents: set[str] = set()
+    for role, tok in expanded:
+        actor = _resolve_actor(ctx, tok, role, agents if role != "agent" else set())
+        if actor is not None and role == "agent" and actor.entity_id:
+            agents.add(actor.entity_id)
+        if actor is None:
+            continue
+        key = (actor.entity_id or f"{actor.mention.start}", role)
+        if key in seen:
+            continue
+        seen.add(key)
+        actors.append(actor)
+    return actors
+
+
+def _noun_phrase(tok: Token) -> tuple[int, int]:
+    """Offsets of `tok` with its left modifiers ("Japan's outgoing Prime Minister Fumio Kishida")."""
+    start = tok
+    for left in tok.lefts:
+        if left.dep_ not in ("punct", "cc", "prep") and left.pos_ != "PUNCT":
+            start = left.left_edge if left.left_edge.i < start.i else start
+            break
+    end = tok
+    for right in tok.rights:
+        if right.dep_ in ("compound", "flat", "nummod") or right.ent_iob_ == "I":
+            end = right
+        else:
+            break
+    return start.idx, end.idx + len(end.text)
+
+
+def _resolve_actor(ctx: _Context, tok: Token, role: str, exclude: set[str]) -> Actor | None:
+    if tok.pos_ in ("PUNCT", "ADP", "DET") or tok.i in ctx.time_tokens:
+        return None
+    if tok.tag_ in ("WP", "WDT") and tok.head.dep_ in ("relcl", "acl") and tok.head.head != tok:
+        tok = tok.head.head  # "a boy who fell": the relative pronoun stands for "a boy"
+    start, end = _noun_phrase(tok)
+    hit = ctx.mention_at(tok)
+    entity: LinkedEntity | None = hit[0] if hit is not None else None
+    if entity is not None and entity.type not in _ACTOR_TYPES:
+        entity = None
+    if entity is None and tok.pos_ == "PRON" and tok.lower_ in _PERSONAL:
+        entity = _antecedent(ctx, tok, exclude)
+        start, end = tok.idx, tok.idx + len(tok.text)
+    if entity is None and _lemma(tok) in OFFICE_NOUNS:
+        entity = _office_holder(ctx, tok)
+    return Actor(role=role, mention=ctx.span(start, end),
+                 entity_id=entity.id if entity else None, name=entity.name if entity else None,
+                 type=entity.type if entity else None)
+
+
+def _antecedent(ctx: _Context, pronoun: Token, exclude: set[str]) -> LinkedEntity | None:
+    """The person 'he'/'she' most likely is: the latest person named as a subject in this or the
+    previous sentence, else the latest person named at all; never one of `exclude`."""
+    earlier = [(e, m) for e, m in ctx.index.before(pronoun.idx, ("PERSON",))
+               if e.id not in exclude]
+    if not earlier:
+        return None
+    sentence = ctx.sentence(pronoun)[0]
+    for entity, mention in earlier[:6]:
+        span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        if sentence - ctx.sentence(span.root)[0] > 1:
+            break
+        if span.root.dep_ in ("nsubj", "nsubjpass") or (
+                span.root.dep_ == "appos" and span.root.head.dep_ in ("nsubj", "nsubjpass")):
+            return entity
+    return earlier[0][0]
+
+
+def _office_holder(ctx: _Context, tok: Token) -> LinkedEntity | None:
+    """'South Korea's leader' -> the one person the article gives a South Korean office."""
+    country = None
+    for child in _kids(tok):
+        if child.dep_ in ("poss", "compound", "amod") and child.ent_type_ in ("GPE", "NORP"):
+            hit = ctx.index.at(child.idx, child.idx + len(child.text))
+            place = hit.place if hit is not None else None
+            country = place.country_code if place is not None else None
+    if country is None:
+        return None
+    holders = [e for e in ctx.index.entities if e.type == "PERSON"
+               and any(r.country_code == country for r in e.roles)]
+    return holders[0] if len(holders) == 1 else None
+
+
+# --- place and time ---------------------------------------------------------------------------
+
+def _walk(tok: Token, depth: int = 0) -> Iterator[tuple[Token, Token | None, int]]:
+    """(token, governing preposition, depth) below `tok`, not entering other clauses."""
+    for child in _kids(tok):
+        if child.dep_ in ("prep", "agent"):
+            for pobj in _children(child, "pobj"):
+                yield pobj, child, depth
+                if depth < 2:
+                    yield from _walk(pobj, depth + 1)
+        elif child.dep_ in ("dobj", "npadvmod", "compound", "appos", "conj", "attr", "advmod",
+                            "pobj", "nmod") and child.pos_ not in ("VERB", "AUX"):
+            yield child, None, depth
+            if depth < 2:
+                yield from _walk(child, depth + 1)
+
+
+def _location(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventLocation | None:
+    seen.add(cand.trigger.i)
+    heads = [cand.trigger] if cand.clause == cand.trigger else [cand.clause, cand.trigger]
+    heads += cand.absorbed
+    best: tuple[int, Token] | None = None
+    for head in heads:
+        for tok, prep, depth in _walk(head):
+            locative = prep is not None and prep.lower_ in _LOCATIVE
+            # "at the White House", "outside Trump Tower": a named building taken for an org
+            if tok.ent_type_ not in _PLACE_TYPES and not (
+                    locative and tok.ent_type_ == "ORG" and prep.lower_ in _AT):
+                continue
+            direct = (prep is None and (tok.dep_ == "compound" and cand.nominal
+                                        or tok.dep_ == "dobj" and cand.type == "visit"))
+            if (locative or direct) and (best is None or depth < best[0]):
+                best = (depth, tok)
+    if best is not None:
+        return _place_at(ctx, best[1])
+    governor = _governing_candidate(ctx, cand)
+    if governor is not None and governor.trigger.i not in seen:
+        return _location(ctx, governor, seen)
+    return None
+
+
+def _place_at(ctx: _Context, tok: Token) -> EventLocation:
+    hit = ctx.mention_at(tok)
+    if hit is not None:
+        entity, mention = hit
+        place = entity.place or resolve_place(entity.name, entity.type)
+        return _event_location(ctx.span(mention.start, mention.end),
+                               entity.name, entity.id, place)
+    span = ctx.doc[tok.i:tok.i + 1]
+    for ent in ctx.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            span = ent
+    return _event_location(ctx.span(span.start_char, span.end_char),
+                           span.text, None, resolve_place(span.text, tok.ent_type_))
+
+
+def _event_location(mention: Span | None, name: str, entity_id: str | None, place: object,
+                    source: str = "text") -> EventLocation:
+    return EventLocation(
+        mention=mention, name=name, entity_id=entity_id, source=source,  # type: ignore[arg-type]
+        country_code=getattr(place, "country_code", None),
+        latitude=getattr(place, "latitude", None), longitude=getattr(place, "longitude", None),
+        geonames_id=getattr(place, "geonames_id", None))
+
+
+def _governing_candidate(ctx: _Context, cand: _Candidate) -> _Candidate | None:
+    """The event this one depends on for place and time: a purpose, an infinitive, a noun's verb."""
+    tok = cand.clause
+    for _ in range(4):
+        if tok.head == tok:
+            return None
+        non_finite = ("Fin" not in tok.morph.get("VerbForm") or tok.pos_ in ("NOUN", "PROPN")
+                      or any(c.lower_ == "to" and c.dep_ == "aux" for c in _kids(tok)))
+        if tok.dep_ in ("ccomp", "parataxis") or not non_finite and tok.dep_ != "conj":
+            return None
+        if tok.dep_ == "conj" and _children(tok, *_SUBJECTS, *_PASSIVE_SUBJECTS):
+            return None
+        tok = tok.head
+        owner = ctx.owner.get(tok.i)
+        if owner is not None and owner is not cand:
+            return owner
+    return None
+
+
+def _time(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventTime | None:
+    seen.add(cand.trigger.i)
+    options = ctx.times_of.get(id(cand), [])
+    if options:
+        expr = min(options, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
+        return EventTime(mention=ctx.span(expr.start, expr.end),
+                         value=expr.value or "", source="text")
+    governor = _governing_candidate(ctx, cand)
+    if governor is not None and governor.trigger.i not in seen:
+        return _time(ctx, governor, seen)
+    return None
+
+
+def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
+    """Places and times for events whose clause gives none.
+
+    In order: a place or date elsewhere in the event's sentence; the dateline's place; for the
+    main event only, the story's place (the first place the headline and lead name) and the
+    lead's date; the reference date.
+    """
+    # Only dates and places no other event in the sentence has taken: "after the pair worked
+    # ..." must not borrow the "Friday" of "will head to Seoul on Friday".
+    by_sentence_time: dict[int, list[Mention]] = {}
+    lead_times: dict[int, list[Mention]] = {}
+    for root_i, mentions in ctx.times_by_token.items():
+        sentence = ctx.sentence(ctx.doc[root_i])[0]
+        lead_times.setdefault(sentence, []).extend(mentions)
+        free = [m for m in mentions if m.start not in ctx.attached_times
+                and not (m.value or "").endswith("_REF")]
+        if free:
+            by_sentence_time.setdefault(sentence, []).extend(free)
+    taken = {c.location.mention.start for c in ranked
+             if c.location is not None and c.location.mention is not None}
+    by_sentence_place: dict[int, list[Token]] = {}
+    for tok in ctx.doc:
+        if (tok.ent_type_ in _PLACE_TYPES and tok.dep_ == "pobj" and tok.idx >= ctx.dateline_end
+                and tok.head.lower_ in _LOCATIVE and not _taken(ctx, tok, taken)):
+            by_sentence_place.setdefault(ctx.sentence(tok)[0], []).append(tok)
+    dateline_place = _dateline_place(ctx)
+    for rank, cand in enumerate(ranked):
+        sentence = ctx.sentence(cand.trigger)[0]
+        if cand.location is None:
+            places = by_sentence_place.get(sentence, [])
+            if places:
+                nearest = min(places, key=lambda t: abs(t.i - cand.trigger.i))
+                cand.location = _place_at(ctx, nearest)
+            elif dateline_place is not None:
+                cand.location = dateline_place
+            elif rank == 0:
+                cand.location = _story_place(ctx)
+        if cand.location is not None and cand.location.source == "text":
+            cand.location = _finer_place(ctx, cand, sentence) or cand.location
+        if cand.time is None:
+            times = by_sentence_time.get(sentence, [])
+            if rank == 0 and not times:
+                # The lead's first specific date dates the story's main event.
+                times = next(([m for m in lead_times[i] if not (m.value or "").endswith("_REF")]
+                              for i in sorted(lead_times)
+                              if i - ctx.first_sentence < 4 and not ctx.boilerplate(i)
+                              and any(not (m.value or "").endswith("_REF")
+                                      for m in lead_times[i])),
+                             [])
+            if times:
+                expr = min(times, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
+                cand.time = EventTime(mention=ctx.span(expr.start, expr.end),
+                                      value=expr.value or "", source="text")
+            else:
+                cand.time = EventTime(value=ctx.reference.isoformat(), source="reference_date")
+
+
+def _finer_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation | None:
+    """A city or region of the event's country named in its sentence, for a country-level place:
+    "killed in Afghanistan ... in Mazar-i-Sharif" is placed in Mazar-i-Sharif."""
+    assert cand.location is not None
+    entity = ctx.index.by_id(cand.location.entity_id) if cand.location.entity_id else None
+    if entity is None or entity.place is None or entity.place.kind != "country":
+        return None
+    sent = ctx.sents[sentence]
+    finer = [(abs(m.start - cand.trigger.idx), e, m) for e in ctx.index.entities
+             if e.place is not None and e.place.kind in ("city", "region")
+             and e.place.country_code == entity.place.country_code
+             for m in e.body_mentions() if sent.start_char <= m.start < sent.end_char]
+    if not finer:
+        return None
+    _, best, mention = min(finer, key=lambda f: (f[0], f[2].start))
+    return _event_location(ctx.span(mention.start, mention.end), best.name, best.id, best.place)
+
+
+def _taken(ctx: _Context, tok: Token, starts: set[int]) -> bool:
+    hit = ctx.mention_at(tok)
+    start = hit[1].start if hit is not None else tok.idx
+    return start in starts or tok.idx in starts
+
+
+def _dateline_place(ctx: _Context) -> EventLocation | None:
+    dateline = ctx.article.dateline
+    if dateline is None or not dateline.place:
+        return None
+    start = ctx.text.lower().find(dateline.place.lower(), dateline.span.start, dateline.span.end)
+    mention = None
+    entity = None
+    if start >= 0:
+        end = start + len(dateline.place)
+        mention = ctx.span(start, end)
+        entity = ctx.index.at(start, end)
+    name = entity.name if entity is not None else dateline.place
+    place = (entity.place if entity is not None and entity.place is not None
+             else resolve_place(dateline.place, "GPE"))
+    return _event_location(mention, name, entity.id if entity else None, place,
+                           source="dateline")
+
+
+def _story_place(ctx: _Context) -> EventLocation | None:
+    """The place the headline names, else the first place of the lead (first two sentences)."""
+    places = [e for e in ctx.index.entities if e.type in _PLACE_TYPES]
+    lead_end = ctx.sents[min(ctx.first_sentence + 1, len(ctx.sents) - 1)].end_char if ctx.sents else 0
+    for entity in places:
+        if any(m.field == "headline" for m in entity.mentions):
+            body = entity.body_mentions()
+            mention = body[0] if body else None
+            return _event_location(
+                ctx.span(mention.start, mention.end) if mention else None,
+                entity.name, entity.id, entity.place or resolve_place(entity.name, entity.type))
+    for entity in places:
+        body = [m for m in entity.body_mentions() if ctx.dateline_end <= m.start < lead_end]
+        if body:
+            return _event_location(ctx.span(body[0].start, body[0].end),
+                                   entity.name, entity.id,
+                                   entity.place or resolve_place(entity.name, entity.type))
+    return None
+
+
+# --- status -----------------------------------------------------------------------------------
+
+def _status(ctx: _Context, tok: Token, cand: _Candidate, depth: int = 0) -> str:
+    """occurred / ongoing / planned / negated / hypothetical for the clause headed by `tok`."""
+    children = list(_kids(tok))
+    lowers = {c.lower_ for c in children}
+    if tok.dep_ == "ccomp" and _lemma(tok.head) in ("deny", "dismiss", "refute"):
+        return "negated"
+    if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in children):
+        return "negated"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "without":
+        return "negated"
+    if any(c.dep_ == "mark" and c.lower_ in _HYPOTHETICAL_MARKS for c in children):
+        return "hypothetical"
+    modal = next((MODALS[c.lower_] for c in children if c.dep_ == "aux" and c.lower_ in MODALS),
+                 None)
+    if modal == "hypothetical" and "would" in lowers and _reported(tok):
+        modal = "planned"
+    if modal is not None:
+        return modal
+    if _future_time(ctx, cand):
+        return "planned"
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return _inherited(ctx, tok, cand, depth, default="occurred")
+    auxes = [c for c in children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ == "going" for c in auxes) or ("to" in lowers and any(
+            a.lemma_ == "be" and a.dep_ == "aux" for a in auxes)):
+        return "planned"
+    tense = set(tok.morph.get("Tense"))
+    for aux in auxes:
+        tense.update(aux.morph.get("Tense"))
+    finite = "Fin" in tok.morph.get("VerbForm") or any(
+        "Fin" in a.morph.get("VerbForm") for a in auxes)
+    if not finite or tok.dep_ == "xcomp":
+        return _inherited(ctx, tok, cand, depth, default="occurred" if "Past" in tense else
+                          "planned" if "to" in lowers else "occurred")
+    if "Past" in tense:
+        return "occurred"
+    if tok.tag_ == "VBG" or any(a.lemma_ == "be" for a in auxes if a.dep_ == "aux"):
+        return "ongoing"
+    if cand.trigger.pos_ == "ADJ" and tok.lemma_ == "be":
+        return "occurred"  # "seven people are dead": the state reports what happened
+    if _lemma(tok) in REPORTING or tok.dep_ == "ROOT" and ctx.sentence(tok)[0] == ctx.first_sentence:
+        return "occurred"
+    return "ongoing"
+
+
+def _inherited(ctx: _Context, tok: Token, cand: _Candidate, depth: int, default: str) -> str:
+    head = tok.head
+    if head == tok or depth > 5:
+        return default
+    if tok.dep_ == "xcomp" and _lemma(head) in FRAMING:
+        framing = FRAMING[_lemma(head)]
+        governor = _status(ctx, head, cand, depth + 1)
+        if governor in ("negated", "hypothetical"):
+            return governor
+        return governor if framing == "inherit" else framing
+    if tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr", "compound", "appos", "conj",
+                    "npadvmod", "poss"):
+        up = head.head if head.dep_ == "prep" else head
+        if up.pos_ in ("VERB", "AUX") or up.i in ctx.owner:
+            verb = _lemma(up)
+            if verb in ("deny", "reject", "cancel", "scrap", "call off", "rule out"):
+                return "negated"
+            governor = _status(ctx, up, cand, depth + 1)
+            if tok.dep_ == "dobj" and verb in FRAMING and verb != "have" and governor not in (
+                    "negated", "hypothetical"):
+                # "anticipating his resignation", "wants talks": the noun is only intended
+                return governor if FRAMING[verb] == "inherit" else FRAMING[verb]
+            return governor
+        return default
+    if tok.dep_ in _DEPENDENT and head.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+        governor = _status(ctx, head, cand, depth + 1)
+        if _lemma(head) in ("deny", "refuse", "reject") and tok.dep_ in ("ccomp", "xcomp"):
+            return "negated"
+        if governor == "occurred" and default == "planned" and tok.dep_ in ("xcomp", "advcl"):
+            return "occurred" if _lemma(head) not in FRAMING else "planned"
+        return governor
+    return default
+
+
+def _reported(tok: Token) -> bool:
+    """Whether `tok` heads a clause reported by a speech verb ("said ties would continue")."""
+    for _ in range(3):
+        if tok.head == tok:
+            return False
+        if tok.dep_ in ("ccomp", "parataxis") and _lemma(tok.head) in REPORTING:
+            return True
+        tok = tok.head
+    return False
+
+
+def _future_time(ctx: _Context, cand: _Candidate) -> bool:
+    """Whether the event's own date lies after the reference date."""
+    if cand.time is None or cand.time.source != "text":
+        return False
+    match = _DATE_VALUE.match(cand.time.value)
+    if match is None:
+        return False
+    parts = [int(p) for p in match.groups() if p is not None]
+    ref = [ctx.reference.year, ctx.reference.month, ctx.reference.day][:len(parts)]
+    return parts > ref
+
+
+# --- ranking and output -----------------------------------------------------------------------
+
+#: Weights of the main-event score, tuned on the Giveme5W1H dev set (evaluation/giveme5w1h.py).
+WEIGHTS = {"lead": 3.0, "root": 1.5, "conj": 0.6, "framed": 0.7, "complement": 0.3, "typed": 1.0,
+           "bare_noun": -0.5, "reporting": -2.5, "named": 0.5, "headline_actor": 2.0,
+           "time": 0.2, "place": 0.2, "headline_trigger": 2.0, "boilerplate": -3.0}
+
+
+def _importance(ctx: _Context, cand: _Candidate) -> float:
+    """How likely the candidate is the article's main event: early, a main clause, typed, about
+    the names and the action the headline gives; not a reporting verb with content under it."""
+    w = WEIGHTS
+    sentence = ctx.sentence(cand.trigger)[0]
+    score = w["lead"] / (1 + max(sentence - ctx.first_sentence, 0))
+    clause = cand.clause
+    if clause.dep_ == "ROOT":
+        score += w["root"]
+    elif clause.dep_ == "conj" and clause.head.dep_ == "ROOT":
+        score += w["conj"]
+    elif clause.dep_ in ("xcomp", "ccomp") and clause.head.dep_ == "ROOT":
+        head = _lemma(clause.head)
+        score += w["framed"] if head in FRAMING or head in REPORTING else w["complement"]
+    if cand.type != "other":
+        score += w["typed"]
+    if cand.nominal and cand.clause == cand.trigger:
+        score += w["bare_noun"]
+    if cand.type == "statement" and _reports_content(ctx, cand):
+        score += w["reporting"]
+    named = [a for a in cand.actors if a.entity_id and a.type in _NAME_TYPES]
+    if named:
+        score += w["named"]
+    if any(a.entity_id in ctx.headline_entities for a in named):
+        score += w["headline_actor"]
+    if cand.time is not None and cand.time.source == "text":
+        score += w["time"]
+    if cand.location is not None and cand.location.source == "text":
+        score += w["place"]
+    if _in_headline(ctx, cand):
+        score += w["headline_trigger"]
+    if ctx.boilerplate(sentence):
+        score += w["boilerplate"]
+    return score
+
+
+def _in_headline(ctx: _Context, cand: _Candidate) -> bool:
+    """Whether the headline uses the trigger's word ("derailed" ~ "derailment", "blames")."""
+    for word in (cand.lemma.split()[0], cand.trigger.lower_):
+        stem = word[:5]
+        if len(stem) >= 3 and any(w.startswith(stem) for w in ctx.headline_words):
+            return True
+    return False
+
+
+def _reports_content(ctx: _Context, cand: _Candidate) -> bool:
+    """Whether a reporting event has a content event in what it reports."""
+    for child in cand.clause.subtree:
+        if child == cand.clause:
+            continue
+        owner = ctx.owner.get(child.i)
+        if owner is not None and owner is not cand and owner.type != "statement":
+            return True
+    return False
+
+
+def _to_event(ctx: _Context, cand: _Candidate, rank: int) -> Event:
+    article = ctx.article
+    trigger = cand.trigger
+    start, end = trigger.idx, trigger.idx + len(trigger.text)
+    sent = ctx.sentence(trigger)[1]
+    evidence_end = sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip())
+    kind = type_of(cand.type)
+    assert cand.time is not None
+    return Event(
+        id=message_id(article.id, article.content_hash, "event", start, end),
+        article_id=article.id, content_hash=article.content_hash, rank=rank, type=kind.name,
+        cameo=kind.cameo, trigger=Trigger(start=start, end=end, text=ctx.body[start:end], lemma=cand.lemma),
+        actors=cand.actors, location=cand.location, time=cand.time,
+        status=cand.status,  # type: ignore[arg-type]
+        evidence=ctx.span(sent.start_char, evidence_end),
+        confidence=_confidence(cand),
+    )
+
+
+def _confidence(cand: _Candidate) -> float:
+    value = 0.45
+    if cand.type != "other":
+        value += 0.2
+    if not cand.nominal or cand.clause != cand.trigger:
+        value += 0.1
+    if any(a.entity_id for a in cand.actors):
+        value += 0.1
+    if cand.time is not None and cand.time.source == "text":
+        value += 0.05
+    if cand.location is not None and cand.location.source == "text":
+        value += 0.05
+    return round(min(0.95, value), 2)

@@ -1,0 +1,328 @@
+"""The events stage's pure function: types, actors, places, times, status and the main event."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from services.events.pipeline import extract_events
+from services.events.taxonomy import NOUNS, TYPES, VERBS
+from shared.nlp.docs import decode_doc, encode_doc
+from shared.schemas.article import Article, Dateline, ReferenceDate
+from shared.schemas.common import Span, message_id
+from shared.schemas.event import Event
+from tests.conftest import shared_path
+
+REFERENCE = date(2024, 9, 3)  # a Tuesday
+TAXONOMY_MD = Path(__file__).resolve().parents[2] / "services" / "events" / "TAXONOMY.md"
+
+
+def make_article(body: str, *, headline: str | None = None, dateline: Dateline | None = None,
+                 reference: date = REFERENCE) -> Article:
+    return Article(id="a1", body=body, headline=headline, dateline=dateline,
+                   reference_date=ReferenceDate(date=reference, source="dateline"),
+                   content_hash="h", ingested_at=datetime.now(UTC))
+
+
+def events_of(nlp, body: str, **kwargs) -> list[Event]:  # type: ignore[no-untyped-def]
+    return extract_events(make_article(body, **kwargs), nlp(body))
+
+
+def event_at(events: list[Event], trigger: str) -> Event:
+    found = [e for e in events if e.trigger.text == trigger]
+    assert found, f"no event triggered by {trigger!r}: {[e.trigger.text for e in events]}"
+    return found[0]
+
+
+def actor_names(event: Event, role: str | None = None) -> set[str]:
+    return {(a.name or a.mention.text) for a in event.actors if role is None or a.role == role}
+
+
+# --- taxonomy ---------------------------------------------------------------------------------
+
+def test_taxonomy_has_the_required_types_with_cameo_roots() -> None:
+    required = {"visit", "meeting", "agreement", "statement", "appeal", "criticism", "threat",
+                "sanction", "election", "resignation", "appointment", "protest", "attack",
+                "military_action", "killing", "arrest", "charge", "sentence", "earnings",
+                "acquisition", "layoffs", "market_move", "investment", "disaster", "accident",
+                "match", "release", "award"}
+    assert required <= set(TYPES)
+    assert len([t for t in TYPES if t != "other"]) >= 20
+    assert TYPES["statement"].cameo == "01" and TYPES["appeal"].cameo == "02"
+    assert TYPES["visit"].cameo == "04" and TYPES["protest"].cameo == "14"
+    assert TYPES["military_action"].cameo == "19"
+    assert set(VERBS.values()) | set(NOUNS.values()) <= set(TYPES)
+
+
+def test_taxonomy_document_lists_every_type_with_its_code() -> None:
+    rows = {}
+    for line in TAXONOMY_MD.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip(" `") for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] in TYPES:
+            rows[cells[0]] = cells[1]
+    assert set(rows) == set(TYPES)
+    for name, cameo in rows.items():
+        assert cameo == (TYPES[name].cameo or "-"), name
+
+
+# --- types ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "trigger", "kind"), [
+    ("Rebels attacked a police station in the north on Monday.", "attacked", "attack"),
+    ("The summit in Brussels ended without a deal.", "summit", "meeting"),
+    ("The finance minister resigned on Friday.", "resigned", "resignation"),
+    ("Microsoft agreed to acquire the games maker.", "acquire", "acquisition"),
+    ("Police arrested three men after the match.", "arrested", "arrest"),
+    ("Thousands protested against the new law in Paris.", "protested", "protest"),
+    ("Shares of the carmaker fell 5 percent on Wednesday.", "fell", "market_move"),
+    ("The climber fell from the ridge on Sunday.", "fell", "accident"),
+    ("The club fired its coach after a string of defeats.", "fired", "dismissal"),
+    ("Soldiers fired shots at the crowd.", "fired", "attack"),
+    ("The company will lay off 2,000 workers.", "lay", "layoffs"),
+    ("A car bomb exploded outside the ministry.", "exploded", "attack"),
+    ("The party won a third term in office.", "won", "election"),
+    ("Arsenal won 2-1 at home on Sunday.", "won", "match"),
+    ("Arsenal won the derby on Sunday.", "derby", "match"),
+    ("Police seized two suspects at the border.", "seized", "arrest"),
+    ("Police seized weapons at the border.", "seized", "other"),
+])
+def test_type_comes_from_the_trigger_and_its_context(nlp, body: str, trigger: str, kind: str) -> None:
+    event = event_at(events_of(nlp, body), trigger)
+    assert event.type == kind
+    assert event.cameo == TYPES[kind].cameo
+
+
+def test_light_verb_hands_its_clause_to_the_noun(nlp) -> None:
+    events = events_of(nlp, "The two leaders held talks in Geneva on Monday.")
+    assert "held" not in {e.trigger.text for e in events}
+    talks = event_at(events, "talks")
+    assert talks.type == "meeting"
+    assert talks.location is not None and talks.location.name == "Geneva"
+    assert talks.time.value == "2024-09-02"
+
+
+# --- status -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "trigger", "status"), [
+    ("The minister will visit Paris next week.", "visit", "planned"),
+    ("The board is expected to decide on the merger in October.", "decide", "planned"),
+    ("The union plans to strike next month.", "strike", "planned"),
+    ("He will not seek re-election.", "election", "negated"),
+    ("The company denied that it had laid off staff.", "laid", "negated"),
+    ("The army did not attack the city.", "attack", "negated"),
+    ("The talks could collapse within days.", "collapse", "hypothetical"),
+    ("If the vote fails, the government may resign.", "resign", "hypothetical"),
+    ("Police arrested three men on Monday.", "arrested", "occurred"),
+    ("The president has signed the bill.", "signed", "occurred"),
+    ("Protesters are marching through the capital.", "marching", "ongoing"),
+])
+def test_status_from_tense_modality_and_negation(nlp, body: str, trigger: str, status: str) -> None:
+    assert event_at(events_of(nlp, body), trigger).status == status
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+def test_agent_and_patient_from_subject_and_object(nlp) -> None:
+    event = event_at(events_of(nlp, "Police in Lyon arrested John Smith on Monday."), "arrested")
+    assert "Police in Lyon" in actor_names(event, "agent") or "Police" in actor_names(event, "agent")
+    assert actor_names(event, "patient") == {"John Smith"}
+
+
+def test_passive_subject_is_the_patient_and_by_phrase_the_agent(nlp) -> None:
+    event = event_at(events_of(nlp, "John Smith was killed by gunmen in Lagos."), "killed")
+    assert actor_names(event, "patient") == {"John Smith"}
+    assert actor_names(event, "agent") == {"gunmen"}
+
+
+def test_meetings_make_every_actor_a_participant(nlp) -> None:
+    body = "Emmanuel Macron and Olaf Scholz met with Giorgia Meloni in Rome on Friday."
+    event = event_at(events_of(nlp, body), "met")
+    assert event.type == "meeting"
+    assert {"Emmanuel Macron", "Olaf Scholz", "Giorgia Meloni"} <= actor_names(event, "participant")
+    assert not actor_names(event, "agent")
+
+
+def test_recipient_of_a_statement(nlp) -> None:
+    event = event_at(events_of(nlp, "Angela Merkel told Joe Biden that the deal was dead."), "told")
+    assert actor_names(event, "recipient") == {"Joe Biden"}
+    assert actor_names(event, "agent") == {"Angela Merkel"}
+
+
+def test_controlled_infinitive_inherits_the_subject(nlp) -> None:
+    event = event_at(events_of(nlp, "Joe Biden plans to visit Kenya in March."), "visit")
+    assert actor_names(event, "agent") == {"Joe Biden"}
+    assert event.status == "planned"
+    assert event.location is not None and event.location.country_code == "KE"
+
+
+# --- place and time ---------------------------------------------------------------------------
+
+def test_place_and_time_of_the_clause(nlp) -> None:
+    event = event_at(events_of(nlp, "A bomb exploded in Kabul on Friday, killing five people."),
+                     "exploded")
+    assert event.location is not None and event.location.name == "Kabul"
+    assert event.location.country_code == "AF" and event.location.source == "text"
+    assert event.location.latitude is not None
+    assert event.time.value == "2024-08-30" and event.time.source == "text"
+    assert event.time.mention is not None and event.time.mention.text == "Friday"
+
+
+def test_fallbacks_are_the_dateline_place_and_the_reference_date(nlp) -> None:
+    body = "NAIROBI, Sept 3, 2024 (AFP) - The opposition leader resigned. Nobody said why."
+    dateline = Dateline(place="NAIROBI", date=REFERENCE, agencies=["AFP"],
+                        span=Span(start=0, end=32, text=body[:32]))
+    events = events_of(nlp, body, dateline=dateline)
+    event = event_at(events, "resigned")
+    assert event.location is not None and event.location.source == "dateline"
+    assert event.location.country_code == "KE"
+    assert event.time.source == "reference_date" and event.time.value == "2024-09-03"
+    assert all(e.trigger.start >= 32 for e in events)
+
+
+# --- contract ---------------------------------------------------------------------------------
+
+def test_message_contract_and_determinism(nlp) -> None:
+    body = ("The central bank raised interest rates on Thursday. Analysts said the move would "
+            "hurt borrowers. Protesters gathered outside the bank in Frankfurt.")
+    article = make_article(body)
+    doc = nlp(body)
+    events = extract_events(article, doc)
+    assert events and [e.rank for e in events] == list(range(len(events)))
+    for event in events:
+        assert event.id == message_id("a1", "h", "event", event.trigger.start, event.trigger.end)
+        assert body[event.trigger.start:event.trigger.end] == event.trigger.text
+        assert body[event.evidence.start:event.evidence.end] == event.evidence.text
+        assert event.trigger.start >= event.evidence.start and event.trigger.end <= event.evidence.end
+        assert 0.0 <= event.confidence <= 1.0
+        for actor in event.actors:
+            assert body[actor.mention.start:actor.mention.end] == actor.mention.text
+    again = extract_events(article, nlp(body))
+    assert [e.model_dump() for e in again] == [e.model_dump() for e in events]
+    assert len({e.id for e in events}) == len(events)
+
+
+def test_the_decoded_parse_gives_the_same_events(nlp) -> None:
+    body = "Japan's prime minister will travel to Seoul on Friday to meet President Yoon Suk Yeol."
+    article = make_article(body)
+    direct = extract_events(article, nlp(body))
+    decoded = extract_events(article, decode_doc(encode_doc(nlp(body))))
+    assert [e.model_dump() for e in decoded] == [e.model_dump() for e in direct]
+
+
+def test_reporting_verb_gives_way_to_what_it_reports(nlp) -> None:
+    body = "Officials said on Monday that rebels had attacked a convoy near Goma."
+    events = events_of(nlp, body)
+    assert events[0].trigger.text == "attacked"
+    assert events[0].location is not None and events[0].location.name == "Goma"
+
+
+def test_nothing_to_extract(nlp) -> None:
+    assert events_of(nlp, "Blue skies.") == []
+
+
+# --- the reference story ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def afp_events(nlp) -> list[Event]:  # type: ignore[no-untyped-def]
+    text = shared_path("samples", "afp-2024-09-03-kishida-seoul.txt").read_text(encoding="utf-8")
+    body = text.split("\n", 1)[1]
+    match = re.match(r"SEOUL, Sept 3, 2024 \(BSS/AFP\) - ", body)
+    assert match is not None
+    dateline = Dateline(place="SEOUL", date=REFERENCE, agencies=["BSS", "AFP"],
+                        span=Span(start=0, end=match.end(), text=match.group(0)))
+    return extract_events(make_article(body, dateline=dateline), nlp(body))
+
+
+def _find(events: list[Event], lemma: str, **expected: object) -> Event:
+    for event in events:
+        if event.trigger.lemma == lemma and all(
+                getattr(event, k) == v for k, v in expected.items()):
+            return event
+    raise AssertionError(f"no {lemma} event with {expected}: "
+                         f"{[(e.trigger.lemma, e.type, e.status) for e in events]}")
+
+
+def test_afp_main_event_is_kishidas_visit_to_seoul(afp_events: list[Event]) -> None:
+    main = afp_events[0]
+    assert main.rank == 0 and main.type == "visit" and main.cameo == "04"
+    assert main.status == "planned"
+    assert actor_names(main, "agent") == {"Fumio Kishida"}
+    assert main.location is not None and main.location.name == "Seoul"
+    assert main.location.country_code == "KR" and main.location.source == "text"
+    assert main.time.value == "2024-09-06" and main.time.source == "text"
+
+
+def test_afp_meeting_with_yoon_is_planned(afp_events: list[Event]) -> None:
+    meeting = _find(afp_events, "meet", type="meeting", status="planned")
+    assert {"Fumio Kishida", "Yoon Suk Yeol"} <= actor_names(meeting, "participant")
+    assert meeting.time.value == "2024-09-06"
+
+
+def test_afp_statement_confirming_the_trip(afp_events: list[Event]) -> None:
+    said = [e for e in afp_events if e.type == "statement" and e.status == "occurred"
+            and "Yoshimasa Hayashi" in actor_names(e, "agent") and e.time.value == "2024-09-03"]
+    assert said and said[0].time.source == "text"
+
+
+def test_afp_leadership_decision_and_re_election(afp_events: list[Event]) -> None:
+    decision = _find(afp_events, "decide", status="planned")
+    assert decision.time.value == "2024-09-27"
+    assert "Liberal Democratic Party" in actor_names(decision, "agent")
+    bid = _find(afp_events, "election", type="election", status="negated")
+    assert actor_names(bid, "agent") == {"Fumio Kishida"}
+
+
+def test_afp_past_trip_and_summit(afp_events: list[Event]) -> None:
+    trip = _find(afp_events, "trip", type="visit", status="occurred")
+    assert trip.time.value == "2023"
+    assert actor_names(trip, "agent") == {"Yoon Suk Yeol"}
+    assert trip.location is not None and trip.location.name == "Tokyo"
+    summit = _find(afp_events, "meet", type="meeting", status="occurred")
+    assert summit.time.value == "2024-05"
+    assert {"Fumio Kishida", "Yoon Suk Yeol", "China"} <= actor_names(summit, "participant")
+
+
+def test_intended_nouns_are_planned(nlp) -> None:
+    body = "The minister, anticipating his resignation, thanked his staff. Unions want talks."
+    events = events_of(nlp, body)
+    assert event_at(events, "resignation").status == "planned"
+    assert event_at(events, "talks").status == "planned"
+    assert event_at(events, "thanked").status == "occurred"
+
+
+def test_spans_quote_the_body_even_where_markup_was_blanked(nlp) -> None:
+    from shared.nlp.model import parse_bodies
+
+    body = "Rebels&nbsp;attacked <b>the</b> town of Goma on Monday, officials said."
+    article = make_article(body)
+    doc = next(parse_bodies([body], nlp=nlp))
+    events = extract_events(article, doc)
+    assert events
+    for event in events:
+        assert body[event.evidence.start:event.evidence.end] == event.evidence.text
+        assert body[event.trigger.start:event.trigger.end] == event.trigger.text
+        for actor in event.actors:
+            assert body[actor.mention.start:actor.mention.end] == actor.mention.text
+
+
+def test_object_pronoun_is_not_the_clauses_own_agent(nlp) -> None:
+    body = "Angela Merkel met Joe Biden in Berlin. Merkel wanted to call him and tell him the news."
+    event = event_at(events_of(nlp, body), "tell")
+    assert actor_names(event, "agent") == {"Angela Merkel"}
+    assert actor_names(event, "recipient") == {"Joe Biden"}
+
+
+def test_a_country_gives_way_to_a_city_of_it_in_the_same_sentence(nlp) -> None:
+    body = "Five people were killed in Afghanistan on Friday when a bomb exploded in Kabul."
+    event = event_at(events_of(nlp, body), "killed")
+    assert event.location is not None and event.location.name == "Kabul"
+    assert event.location.country_code == "AF"
+
+
+def test_relative_pronoun_stands_for_its_noun(nlp) -> None:
+    body = "Rescuers are trying to save Zhao Zicong, who fell into a well on Sunday."
+    event = event_at(events_of(nlp, body), "fell")
+    assert actor_names(event, "agent") == {"Zhao Zicong"}

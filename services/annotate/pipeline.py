@@ -1,7 +1,7 @@
 """Annotate's pure logic: articles in, each with its one spaCy parse out (`AnnotatedArticle`).
 
-The body is cleaned without moving any offset (markup and control characters become spaces), parsed
-once with `nlp.pipe`, and serialised as a DocBin. Articles that are not English are passed on with
+The body (and the headline, when there is one) is cleaned without moving any offset (markup and
+control characters become spaces), parsed once with `nlp.pipe`, and serialised as one DocBin. Articles that are not English are passed on with
 `skipped_reason` and no parse, so the extractors skip them instead of producing garbage.
 """
 
@@ -34,10 +34,15 @@ def annotate(articles: Iterable[Article], *, nlp: Language | None = None, batch_
     label = model_label(nlp)
     articles = list(articles)
     to_parse = [a for a in articles if should_parse(a) is None]
-    docs = iter(parse_bodies([a.body for a in to_parse], batch_size=batch_size, n_process=n_process, nlp=nlp))
+    # Bodies and headlines go through one nlp.pipe; the headlines are short and ride along.
+    texts = [a.body for a in to_parse] + [a.headline for a in to_parse if a.headline]
+    docs = list(parse_bodies(texts, batch_size=batch_size, n_process=n_process, nlp=nlp))
+    bodies, headlines = iter(docs[: len(to_parse)]), iter(docs[len(to_parse):])
     for article in articles:
         reason = should_parse(article)
         if reason is not None:
             yield AnnotatedArticle(article=article, model=label, skipped_reason=reason)
         else:
-            yield AnnotatedArticle(article=article, model=label, doc_b64=encode_doc_b64(next(docs)))
+            body = next(bodies)
+            headline = next(headlines) if article.headline else None
+            yield AnnotatedArticle(article=article, model=label, doc_b64=encode_doc_b64(body, headline))

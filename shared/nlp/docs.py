@@ -20,21 +20,36 @@ def shared_vocab() -> Vocab:
     return spacy.blank("en").vocab
 
 
-def encode_doc(doc: Doc) -> bytes:
+#: Where a decoded body doc carries the parse of the article's headline, when it has one.
+HEADLINE_KEY = "newsflash.headline"
+
+
+def encode_doc(doc: Doc, headline: Doc | None = None) -> bytes:
+    """The body's parse, then the headline's when there is one, in one DocBin."""
     bin_ = DocBin(attrs=ATTRS, store_user_data=False)
     bin_.add(doc)
+    if headline is not None:
+        bin_.add(headline)
     return bin_.to_bytes()
 
 
 def decode_doc(data: bytes, vocab: Vocab | None = None) -> Doc:
+    """The body's doc; the headline's doc, if any, is at `doc.user_data[HEADLINE_KEY]`."""
     docs = list(DocBin().from_bytes(data).get_docs(vocab or shared_vocab()))
-    if len(docs) != 1:
-        raise ValueError(f"expected one parsed doc, found {len(docs)}")
+    if len(docs) not in (1, 2):
+        raise ValueError(f"expected the body's parse and at most a headline's, found {len(docs)} docs")
+    if len(docs) == 2:
+        docs[0].user_data[HEADLINE_KEY] = docs[1]
     return docs[0]
 
 
-def encode_doc_b64(doc: Doc) -> str:
-    return base64.b64encode(encode_doc(doc)).decode("ascii")
+def headline_doc(doc: Doc) -> Doc | None:
+    """The parse of the article's headline (offsets index `article.headline`), or None."""
+    return doc.user_data.get(HEADLINE_KEY)
+
+
+def encode_doc_b64(doc: Doc, headline: Doc | None = None) -> str:
+    return base64.b64encode(encode_doc(doc, headline)).decode("ascii")
 
 
 def decode_doc_b64(data: str, vocab: Vocab | None = None) -> Doc:

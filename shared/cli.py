@@ -130,7 +130,7 @@ def tail(
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            console.print(render(topic, data), soft_wrap=True)
+            console.print(render(topic, data), soft_wrap=True, markup=False)
         shown += 1
         if limit is not None and shown >= limit:
             break

@@ -77,7 +77,7 @@ def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True,
             data = json.loads(record.value)
             if first_output is None:
                 first_output = time.monotonic() - started
-            console.print(render(record.topic, data), soft_wrap=True)
+            console.print(render(record.topic, data), soft_wrap=True, markup=False)
             if record.topic == kafka.ENTITIES:
                 with_entities.add(data.get("article_id", ""))
         if first_output is not None:

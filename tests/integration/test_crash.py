@@ -67,7 +67,8 @@ def test_sigkill_mid_stream_loses_nothing(crash_pipeline, stage, tmp_path):
     client.publish(settings, kafka.RAW_ARTICLES, [(a["id"].encode(), json.dumps(a).encode()) for a in articles])
 
     # Kill the stage once it has visibly started on this batch: its first output for these ids.
-    watch = {"ingest": kafka.ARTICLES, "annotate": kafka.ANNOTATED}.get(stage, getattr(kafka, stage.upper()))
+    watch = {"ingest": kafka.ARTICLES, "annotate": kafka.ANNOTATED, "entities": kafka.ENTITIES,
+             "quotes": kafka.QUOTES, "events": kafka.EVENTS}[stage]
     started = time.monotonic()
     for record in client.consume(settings, [watch], from_beginning=True, follow=True, max_wait_s=120):
         data = json.loads(record.value)

@@ -8,7 +8,9 @@ A trigger is a content verb, or an eventive noun from the lexicon in `taxonomy.p
 a framing verb ("is expected to decide", "sought to visit") hands it to its infinitive and only
 sets the status. Actors come from the dependency tree and are resolved through
 `shared.nlp.entities.link_entities`; times are the `shared.nlp.timex` expressions the entity
-index carries; places come from the entity index and `shared.nlp.geo.resolve_place`.
+index carries; places come from the entity index and `shared.nlp.geo.resolve_place`. When the
+doc carries the headline's parse (`shared.nlp.docs.headline_doc`), the main event is the body
+event that best restates the headline; every published span is still a body span.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ from services.events.taxonomy import (
     OFFICE_NOUNS,
     REPORTING,
     VERBS,
+    WEAK_VERBS,
     WEAPON_NOUNS,
     type_of,
 )
+from shared.nlp.docs import headline_doc
 from shared.nlp.entities import EntityIndex, LinkedEntity, link_entities
 from shared.nlp.geo import resolve_place
 from shared.schemas.article import Article
@@ -76,6 +80,9 @@ _ADDRESSED = {"statement", "appeal", "demand", "threat"}
 _WEAPONS = {"bomb", "device", "explosive", "grenade", "mine", "shell", "rocket", "missile",
             "bomber", "ied", "charge"}
 _KIDS_KEY = "newsflash.events.children"
+_LEMMAS_KEY = "newsflash.events.lemmas"
+#: Whether untyped events on `WEAK_VERBS` are found at all (off: see services/events/README.md).
+PUBLISH_WEAK = False
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -127,6 +134,7 @@ class _Context:
             first = bisect_right(self.sent_starts, span.end - 1) if span is not None else 1
         self.first_sentence = max(first - 1, 0)
         self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
+        self.headline_predicates = _headline_predicates(headline_doc(doc))
         self.headline_entities = {e.id for e in self.index.entities
                                   if any(m.field == "headline" for m in e.mentions)}
         self._boilerplate: dict[int, bool] = {}
@@ -185,6 +193,29 @@ def _time_mentions(index: EntityIndex) -> list[Mention]:
             for m in e.body_mentions() if m.value]
 
 
+def _headline_predicates(headline: Doc | None) -> dict[str, float]:
+    """What the headline says happened: the lemmas and forms of its verbs and eventive nouns,
+    weighted 1.0 for a main predicate (a root, or a clause joined to one), less for the rest.
+
+    Headlines drop auxiliaries and articles ("Taliban strike German consulate", "Seven killed
+    as tram derails"), so any content verb counts, and a root noun counts when it is eventive
+    ("Croydon tram crash: ...").
+    """
+    if headline is None:
+        return {}
+    found: dict[str, float] = {}
+    for tok in headline:
+        if tok.pos_ == "VERB" and _lemma(tok) not in NON_EVENTS:
+            weight = 1.0 if tok.dep_ in ("ROOT", "conj", "ccomp", "parataxis") else 0.7
+        elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and _noun_type(tok) is not None:
+            weight = 0.8 if tok.dep_ in ("ROOT", "nsubj", "dobj") else 0.5
+        else:
+            continue
+        for word in (_lemma(tok), tok.lower_):
+            found[word] = max(found.get(word, 0.0), weight)
+    return found
+
+
 def extract_events(article: Article, doc: Doc) -> list[Event]:
     """Events in `doc` (the parse of `article.body`), most important first.
 
@@ -196,10 +227,12 @@ def extract_events(article: Article, doc: Doc) -> list[Event]:
         if tok.head.i != tok.i:
             kids[tok.head.i].append(tok)
     doc.user_data[_KIDS_KEY] = kids
+    doc.user_data[_LEMMAS_KEY] = [_repair_lemma(tok.lemma_.lower(), tok.lower_) for tok in doc]
     try:
         return _extract(article, doc)
     finally:
         del doc.user_data[_KIDS_KEY]
+        del doc.user_data[_LEMMAS_KEY]
 
 
 def _extract(article: Article, doc: Doc) -> list[Event]:
@@ -253,8 +286,10 @@ def _verbal(ctx: _Context, tok: Token) -> _Candidate | None:
     if tok.dep_ in ("amod", "compound", "nmod", "npadvmod"):
         return None
     phrase = _phrasal(tok)
-    return _Candidate(trigger=tok, type=_classify_verb(tok, phrase), nominal=False, clause=tok,
-                      lemma=phrase)
+    kind = _classify_verb(tok, phrase)
+    if kind == "other" and not PUBLISH_WEAK and (lemma in WEAK_VERBS or "'" in tok.text):
+        return None  # "use", "see", "'m": too general to report, and a third of the cost
+    return _Candidate(trigger=tok, type=kind, nominal=False, clause=tok, lemma=phrase)
 
 
 def _wordlike(tok: Token) -> bool:
@@ -377,7 +412,11 @@ def _phrasal(tok: Token) -> str:
 
 def _lemma(tok: Token) -> str:
     """The token's lemma, repaired from its form when the lexicon knows only the repair
-    (the small model lemmatises "staged" as "stag")."""
+    (the small model lemmatises "staged" as "stag"); read from a per-doc table when there is one
+    (events read lemmas tens of thousands of times per article)."""
+    table = tok.doc.user_data.get(_LEMMAS_KEY)
+    if table is not None:
+        return table[tok.i]  # type: ignore[no-any-return]
     return _repair_lemma(tok.lemma_.lower(), tok.lower_)
 
 
@@ -776,9 +815,9 @@ def _time(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventTime | None:
 def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
     """Places and times for events whose clause gives none.
 
-    In order: a place or date elsewhere in the event's sentence; the dateline's place; for the
-    main event only, the story's place (the first place the headline and lead name) and the
-    lead's date; the reference date.
+    Places: for the main event, `_main_place`, else the dateline's place; for the others, a
+    place elsewhere in the event's sentence, else the dateline's. Times: a date elsewhere in the
+    event's sentence; for the main event only, the lead's date; the reference date.
     """
     # Only dates and places no other event in the sentence has taken: "after the pair worked
     # ..." must not borrow the "Friday" of "will head to Seoul on Friday".
@@ -801,33 +840,60 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
     dateline_place = _dateline_place(ctx)
     for rank, cand in enumerate(ranked):
         sentence = ctx.sentence(cand.trigger)[0]
-        if cand.location is None:
+        if rank == 0:
+            cand.location = _main_place(ctx, cand, sentence) or dateline_place
+        elif cand.location is None:
             places = by_sentence_place.get(sentence, [])
             if places:
                 nearest = min(places, key=lambda t: abs(t.i - cand.trigger.i))
                 cand.location = _place_at(ctx, nearest)
             elif dateline_place is not None:
                 cand.location = dateline_place
-            elif rank == 0:
-                cand.location = _story_place(ctx)
         if cand.location is not None and cand.location.source == "text":
             cand.location = _finer_place(ctx, cand, sentence) or cand.location
-        if cand.time is None:
+        if rank == 0:
+            cand.time = _main_time(ctx, cand, sentence, lead_times)
+        elif cand.time is None:
             times = by_sentence_time.get(sentence, [])
-            if rank == 0 and not times:
-                # The lead's first specific date dates the story's main event.
-                times = next(([m for m in lead_times[i] if not (m.value or "").endswith("_REF")]
-                              for i in sorted(lead_times)
-                              if i - ctx.first_sentence < 4 and not ctx.boilerplate(i)
-                              and any(not (m.value or "").endswith("_REF")
-                                      for m in lead_times[i])),
-                             [])
             if times:
                 expr = min(times, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
                 cand.time = EventTime(mention=ctx.span(expr.start, expr.end),
                                       value=expr.value or "", source="text")
             else:
                 cand.time = EventTime(value=ctx.reference.isoformat(), source="reference_date")
+
+
+def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
+               times_by_sentence: dict[int, list[Mention]]) -> EventTime:
+    """The main event's time: its own, else the nearest in its sentence, else the lead's first,
+    else the reference date.
+
+    Only a specific date counts here: not "now" or "recently" (a _REF value) and not a date
+    years away from the reference date, which in a news story's lead is background ("the
+    first title since 1908"), not when the news happened. The event's own time is kept when
+    nothing specific is found.
+    """
+    def specific(value: str | None) -> bool:
+        if not value or value.endswith("_REF"):
+            return False
+        match = _DATE_VALUE.match(value)
+        return match is None or abs(int(match.group(1)) - ctx.reference.year) <= 1
+
+    own = cand.time
+    if own is not None and own.source == "text" and specific(own.value):
+        return own
+    here = [m for m in times_by_sentence.get(sentence, []) if specific(m.value)]
+    if here:
+        expr = min(here, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
+    else:
+        expr = next((m for i in sorted(times_by_sentence)
+                     if 0 <= i - ctx.first_sentence < 4 and not ctx.boilerplate(i)
+                     for m in sorted(times_by_sentence[i], key=lambda m: m.start)
+                     if specific(m.value)), None)
+    if expr is not None:
+        return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
+                         source="text")
+    return own or EventTime(value=ctx.reference.isoformat(), source="reference_date")
 
 
 def _finer_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation | None:
@@ -872,24 +938,58 @@ def _dateline_place(ctx: _Context) -> EventLocation | None:
                            source="dateline")
 
 
-def _story_place(ctx: _Context) -> EventLocation | None:
-    """The place the headline names, else the first place of the lead (first two sentences)."""
-    places = [e for e in ctx.index.entities if e.type in _PLACE_TYPES]
-    lead_end = ctx.sents[min(ctx.first_sentence + 1, len(ctx.sents) - 1)].end_char if ctx.sents else 0
-    for entity in places:
-        if any(m.field == "headline" for m in entity.mentions):
-            body = entity.body_mentions()
-            mention = body[0] if body else None
-            return _event_location(
-                ctx.span(mention.start, mention.end) if mention else None,
-                entity.name, entity.id, entity.place or resolve_place(entity.name, entity.type))
-    for entity in places:
-        body = [m for m in entity.body_mentions() if ctx.dateline_end <= m.start < lead_end]
-        if body:
-            return _event_location(ctx.span(body[0].start, body[0].end),
-                                   entity.name, entity.id,
-                                   entity.place or resolve_place(entity.name, entity.type))
-    return None
+def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation | None:
+    """The main event's place: the best-placed place the text names near it.
+
+    Candidates are the place entities (GPE/LOC/FAC) mentioned in the event's sentence or the
+    lead, plus the place its own clause gives. A place scores for being the clause's own, for
+    its sentence (nearer is better), for a locative preposition ("in Croydon"), for being named
+    in the headline too, and for being finer than a country ("killed in Afghanistan's
+    Mazar-i-Sharif" happened in the city); a country used as a modifier ("US election",
+    "German consulate") scores less. None when the text names no place there: the dateline's
+    place is the caller's fallback.
+    """
+    lead_last = min(ctx.first_sentence + 2, len(ctx.sents) - 1)
+    lead_end = ctx.sents[lead_last].end_char if ctx.sents else 0
+    own = cand.location
+    best: tuple[float, int, EventLocation] | None = None
+    for entity in ctx.index.entities:
+        if entity.type not in _PLACE_TYPES and entity.type != "ORG":
+            continue
+        place = entity.place or resolve_place(entity.name, entity.type)
+        headline = any(m.field == "headline" for m in entity.mentions)
+        for mention in entity.body_mentions():
+            if mention.start < ctx.dateline_end:
+                continue
+            span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            root = span.root if span is not None else None
+            prep = root.head.lower_ if root is not None and root.dep_ == "pobj" else None
+            # "at the White House", "outside Trump Tower": a named building taken for an org
+            if entity.type == "ORG" and prep not in _AT:
+                continue
+            if own is not None and own.entity_id == entity.id:
+                score = 3.0
+            elif ctx.sents[sentence].start_char <= mention.start < ctx.sents[sentence].end_char:
+                score = 2.0 - min(abs(mention.start - cand.trigger.idx), 200) / 400
+            elif mention.start < lead_end:
+                score = 1.0
+            else:
+                continue
+            score += 1.0 if headline else 0.0
+            score += 0.75 if place is None or place.kind in ("city", "region", "other") else 0.0
+            if prep in _LOCATIVE:
+                score += 1.0
+            elif prep == "from" or root is not None and root.dep_ in ("compound", "amod",
+                                                                        "nmod", "poss"):
+                # "a driver from Beckenham", "US food giant": where someone or something is from
+                score -= 1.0
+            key = (score, -mention.start)
+            if best is None or key > best[:2]:
+                best = (score, -mention.start, _event_location(
+                    ctx.span(mention.start, mention.end), entity.name, entity.id, place))
+    if best is not None:
+        return best[2]
+    return own
 
 
 # --- status -----------------------------------------------------------------------------------
@@ -1001,7 +1101,8 @@ def _future_time(ctx: _Context, cand: _Candidate) -> bool:
 #: Weights of the main-event score, tuned on the Giveme5W1H dev set (evaluation/giveme5w1h.py).
 WEIGHTS = {"lead": 3.0, "root": 1.5, "conj": 0.6, "framed": 0.7, "complement": 0.3, "typed": 1.0,
            "bare_noun": -0.5, "reporting": -2.5, "named": 0.5, "headline_actor": 2.0,
-           "time": 0.2, "place": 0.2, "headline_trigger": 2.0, "boilerplate": -3.0}
+           "time": 0.2, "place": 0.2, "headline_trigger": 2.0, "headline_event": 1.0,
+           "boilerplate": -3.0, "background": -2.0}
 
 
 def _importance(ctx: _Context, cand: _Candidate) -> float:
@@ -1033,20 +1134,39 @@ def _importance(ctx: _Context, cand: _Candidate) -> float:
         score += w["time"]
     if cand.location is not None and cand.location.source == "text":
         score += w["place"]
-    if _in_headline(ctx, cand):
-        score += w["headline_trigger"]
+    restates = _headline_match(ctx, cand)
+    score += w["headline_trigger"] * restates
+    if restates >= 0.7 and any(a.entity_id in ctx.headline_entities for a in named):
+        score += w["headline_event"]
+    if _background(ctx, cand):
+        score += w["background"]
     if ctx.boilerplate(sentence):
         score += w["boilerplate"]
     return score
 
 
-def _in_headline(ctx: _Context, cand: _Candidate) -> bool:
-    """Whether the headline uses the trigger's word ("derailed" ~ "derailment", "blames")."""
-    for word in (cand.lemma.split()[0], cand.trigger.lower_):
-        stem = word[:5]
-        if len(stem) >= 3 and any(w.startswith(stem) for w in ctx.headline_words):
-            return True
-    return False
+def _background(ctx: _Context, cand: _Candidate) -> bool:
+    """Whether the event's own date is years from the reference date: history, not the news."""
+    if cand.time is None or cand.time.source != "text":
+        return False
+    match = _DATE_VALUE.match(cand.time.value)
+    return match is not None and abs(int(match.group(1)) - ctx.reference.year) > 1
+
+
+def _headline_match(ctx: _Context, cand: _Candidate) -> float:
+    """How well the trigger restates the headline's action: the weight of the headline predicate
+    it shares a word stem with ("derailed" ~ "derailment"), else 0.4 when the headline only uses
+    the word, not as a predicate; 0 when the headline does not have it."""
+    stems = {w[:5] for w in (cand.lemma.split()[0], cand.trigger.lower_) if len(w) >= 3}
+    if ctx.headline_predicates:
+        best = max((weight for word, weight in ctx.headline_predicates.items()
+                    if any(word.startswith(stem) for stem in stems)), default=0.0)
+        if best:
+            return best
+        words = ctx.headline_words
+        return 0.4 if any(w.startswith(stem) for w in words for stem in stems) else 0.0
+    # Without the headline's parse (a doc parsed outside annotate), its words are all there is.
+    return 1.0 if any(w.startswith(stem) for w in ctx.headline_words for stem in stems) else 0.0
 
 
 def _reports_content(ctx: _Context, cand: _Candidate) -> bool:

@@ -282,6 +282,13 @@ NON_EVENTS = frozenset("be,have,do,get,seem,appear,become,remain,accord,include,
                        "concern,relate,link,entitle,sound,consist,comprise,represent,feature,"
                        "total,number,equal,constitute,range,span,suppose,stand,sit,lie,"
                        "count,refer,depend".split(","))
+#: Verbs too general to be an event unless the lexicon types them in context ("use", "see",
+#: "make"): an untyped one is not published. Light verbs, framing verbs used without an
+#: infinitive, and verbs of perception, cognition and motion in general.
+WEAK_VERBS = frozenset(LIGHT_VERBS | set(FRAMING) | frozenset(
+    "use,see,think,know,look,come,help,put,set,show,believe,feel,bring,turn,let,allow,try,"
+    "give,take,make,get,want,need,like,keep,mean,say,tell,hear,watch,seem,guess,wonder,"
+    "ask,add,provide,offer,include,play,work,run,live,stay,hold,carry,move,follow".split(",")))
 #: Modal auxiliaries and what they make of the event.
 MODALS: dict[str, str] = {
     **dict.fromkeys(["will", "shall", "'ll", "wo", "ll"], "planned"),

@@ -326,3 +326,46 @@ def test_relative_pronoun_stands_for_its_noun(nlp) -> None:
     body = "Rescuers are trying to save Zhao Zicong, who fell into a well on Sunday."
     event = event_at(events_of(nlp, body), "fell")
     assert actor_names(event, "agent") == {"Zhao Zicong"}
+
+
+# --- the main event from the headline, its place and time; weak verbs ---------------------------
+
+def with_headline(nlp, body: str, headline: str | None) -> list[Event]:  # type: ignore[no-untyped-def]
+    """Events as the stream gives them: body and headline parsed, shipped and decoded together."""
+    doc = decode_doc(encode_doc(nlp(body), nlp(headline) if headline else None))
+    return extract_events(make_article(body, headline=headline), doc)
+
+
+def test_the_headline_picks_the_main_event_among_the_body_events(nlp) -> None:
+    body = ("Ministers met in Paris on Monday to review the budget. The finance minister resigned "
+            "on Tuesday after a long dispute over spending.")
+    assert with_headline(nlp, body, None)[0].trigger.text == "met"
+    main = with_headline(nlp, body, "Finance minister resigns over spending row")[0]
+    assert main.trigger.text == "resigned" and main.trigger.lemma == "resign"
+    assert body[main.trigger.start:main.trigger.end] == "resigned"  # a body span, not the headline's
+
+
+def test_main_place_prefers_where_it_happened_over_where_someone_is_from(nlp) -> None:
+    body = "US carmaker Ford recalled 5,000 cars on Monday. The recall was announced in Detroit."
+    main = with_headline(nlp, body, "Ford recalls 5,000 cars")[0]
+    assert main.trigger.lemma == "recall"
+    assert main.location is not None and main.location.name == "Detroit"
+    assert main.location.mention is not None and main.location.mention.text == "Detroit"
+
+
+def test_main_time_skips_vague_and_historical_dates(nlp) -> None:
+    body = "The Cubs won for the first time since 1908. Fans celebrated in the streets on Sunday."
+    main = with_headline(nlp, body, "Cubs win")[0]
+    assert main.trigger.text == "won"
+    assert main.time.mention is not None and main.time.mention.text == "Sunday"
+    body = "Toblerone recently changed the shape of its bars, the company said on Tuesday."
+    main = with_headline(nlp, body, "Toblerone changes its shape")[0]
+    assert main.trigger.text == "changed"
+    assert main.time.mention is not None and main.time.mention.text == "Tuesday"
+    assert main.time.value == "2024-09-03"
+
+
+def test_untyped_weak_verbs_are_not_events(nlp) -> None:
+    events = events_of(nlp, "Police used tear gas and saw the crowd. Rebels attacked the town.")
+    triggers = {e.trigger.text for e in events}
+    assert "attacked" in triggers and not triggers & {"used", "saw"}

@@ -27,9 +27,13 @@ def crash_articles(tag: str) -> list[dict]:
     bodies: list[str] = []
     bbc = SHARED / "corpus" / "bbc"
     if bbc.is_dir():
-        for path in sorted(bbc.rglob("*.txt"))[:: max(1, 2225 // N_ARTICLES)][:N_ARTICLES]:
+        for path in sorted(bbc.rglob("*.txt"))[:: max(1, 2225 // (N_ARTICLES + 20))]:
             paragraphs = [p for p in path.read_text(encoding="utf-8", errors="replace").split("\n\n")[1:] if p.strip()]
-            bodies.append("\n\n".join(paragraphs[:2]))
+            body = "\n\n".join(paragraphs[:2])
+            # The corpus repeats some stories; ingest rightly drops exact duplicates, so skip them.
+            if body not in bodies:
+                bodies.append(body)
+        bodies = bodies[:N_ARTICLES]
     else:
         samples = [p.read_text(encoding="utf-8").split("\n\n", 1)[-1] for p in sorted((REPO / "samples").glob("*.txt"))]
         bodies = [f"{samples[i % len(samples)]}\nThis is copy {i} of the story." for i in range(N_ARTICLES)]

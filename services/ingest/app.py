@@ -1,8 +1,10 @@
 """Ingest stage: reads `news.articles.raw.v1` (bytes as users publish them), writes validated
 `Article`s to `news.articles.v1` and everything invalid to `news.dead-letters.v1`.
 
-Exact duplicates (same content hash) within `NEWSFLASH_DEDUP_WINDOW_S` are dropped, using a Faust
-table keyed by content hash; a re-sent article with a changed body is a new version and goes on.
+Exact duplicates (the same article id with the same content hash) within `NEWSFLASH_DEDUP_WINDOW_S`
+are dropped, using a Faust table; a re-sent article with a changed body is a new version and goes
+on. The table is partitioned like the input, by article id, so the key includes the id: the same
+text under another id is another article (and may live on another partition).
 
 Run: `faust -A services.ingest.app worker -l info`
 """
@@ -43,7 +45,8 @@ async def validate(stream):  # type: ignore[no-untyped-def]
             await stage.send_dead_letter(event, "internal_error", f"{type(exc).__name__}: {exc}")
             continue
         now = time.time()
-        first_seen = seen[article.content_hash]
+        version = f"{article.id}\x1f{article.content_hash}"
+        first_seen = seen[version]
         if first_seen and now - first_seen < settings.dedup_window_s:
             metrics.MESSAGES_IN.labels(stage.name, "skipped_duplicate").inc()
             continue
@@ -52,7 +55,7 @@ async def validate(stream):  # type: ignore[no-untyped-def]
         await stage.apply(event, Outcome(
             messages=[(kafka.ARTICLES, kafka.key_for(article.id), kafka.encode(article))],
         ), wait_delivery=True)
-        seen[article.content_hash] = now
+        seen[version] = now
         metrics.ARTICLES_BY_SOURCE.labels(_source_label(article.source)).inc()
         metrics.PROCESSING_SECONDS.labels(stage.name).observe(time.perf_counter() - started)
 

@@ -94,12 +94,15 @@ def test_exact_duplicates_are_dropped_and_new_versions_pass(pipeline):
     run = uuid.uuid4().hex[:8]
     first = {"id": f"dup-{run}", "body": "Officials said the bridge would reopen on Monday."}
     changed = {"id": f"dup-{run}", "body": "Officials said the bridge would reopen on Tuesday."}
+    same_text_other_id = {"id": f"dup-other-{run}", "body": first["body"]}
     marker = {"id": f"dup-marker-{run}", "body": "A later article marks the end of this test."}
-    pipeline.publish_articles([first, first, changed, first, marker])
+    pipeline.publish_articles([first, first, changed, first, same_text_other_id, marker])
     seen = pipeline.collect([kafka.ARTICLES], lambda s: any(a["id"] == marker["id"] for a in s[kafka.ARTICLES]))
     versions = [a for a in seen[kafka.ARTICLES] if a["id"] == first["id"]]
     assert [a["body"] for a in versions] == [first["body"], changed["body"]]
     assert versions[0]["content_hash"] != versions[1]["content_hash"]
+    # the same text under another id is another article
+    assert [a["id"] for a in seen[kafka.ARTICLES]].count(same_text_other_id["id"]) == 1
 
 
 def test_non_english_article_is_marked_and_skipped_by_extractors(pipeline):

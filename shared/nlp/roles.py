@@ -123,7 +123,7 @@ def _read(tokens: list[Token], owners: Mapping[int, _Owner]) -> Role | None:
 def _role(title_tokens: list[Token], rest: list[Token], owners: Mapping[int, _Owner],
           extra_affiliation: _Owner | None = None) -> Role:
     doc = title_tokens[0].doc
-    title = doc.text[title_tokens[0].idx:title_tokens[-1].idx + len(title_tokens[-1])]
+    title = doc[title_tokens[0].i:title_tokens[-1].i + 1].text  # not doc.text: that joins every token
     affiliation: _Owner | None = None
     qualifier: list[Token] = []
     for tok in rest:

@@ -148,12 +148,14 @@ _RULES: list[_Rule] = []
 def _rule(name: str, trigger: str, pattern: str) -> Callable[[_Handler], _Handler]:
     """Register a grammar rule; matched on word boundaries, case-insensitively except names.
 
-    Every match must contain a match of `trigger` (a cheap pattern): the rule runs only near one.
+    Every match must contain a match of `trigger` (a cheap pattern, lower case): the rule runs
+    only near one.
     """
     compiled = re.compile(rf"(?<![\w'’-])(?:{pattern})(?!\w|-\w|['’](?!s\b)\w)", re.I | re.X)
 
     def register(handler: _Handler) -> _Handler:
-        _RULES.append(_Rule(name, re.compile(trigger, re.I), compiled, handler))
+        # Triggers run over the lower-cased text: without re.I, re finds literal prefixes, 3x faster.
+        _RULES.append(_Rule(name, re.compile(trigger), compiled, handler))
         return handler
 
     return register
@@ -592,7 +594,7 @@ def _holiday(m: re.Match[str], ctx: _Context) -> tuple[TimexType, str] | None:
 
 
 @_rule("quarter",
-       r"quarter|half|\bq[1-4]|\bh[12]",
+       r"quarter|half|q[1-4]|h[12]",
        r"""
     (?:the\s+)?
     (?:(?P<pre>fiscal|calendar|this\s+year's|last\s+year's|next\s+year's|year-earlier|year-ago
@@ -1083,11 +1085,23 @@ def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
     return windows
 
 
+def _lower(text: str) -> str:
+    """`text` lower-cased, offset for offset ('İ' lowers to two characters, so it stays)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
 def _scan(text: str) -> list[_Candidate]:
     """All grammar matches; overlaps resolved to the longest, then the earliest rule."""
     found: list[_Candidate] = []
+    lowered = _lower(text)
+    windows: dict[str, list[tuple[int, int]]] = {}  # rules sharing a trigger scan once
     for index, rule in enumerate(_RULES):
-        for start, end in _windows(text, rule.trigger):
+        if rule.trigger.pattern not in windows:
+            windows[rule.trigger.pattern] = _windows(lowered, rule.trigger)
+        for start, end in windows[rule.trigger.pattern]:
             for m in rule.pattern.finditer(text, start, end):
                 if m.end() > m.start():
                     found.append(_Candidate(m.start(), m.end(), index, m))
@@ -1115,7 +1129,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _rejected_by_parse(doc: Doc, cand: _Candidate, rule: _Rule) -> bool:
+def _rejected_by_parse(doc: Doc, text: str, cand: _Candidate, rule: _Rule) -> bool:
     """Parse evidence that a grammar match is not a time expression ('current account')."""
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if span is None or len(span) == 0:
@@ -1141,7 +1155,7 @@ def _rejected_by_parse(doc: Doc, cand: _Candidate, rule: _Rule) -> bool:
     if rule.name == "set" and cand.match is not None and cand.match.group("every"):
         every = cand.match.group("every").lower()
         if every in {"per", "a"}:
-            prev = doc.text[: cand.start].rstrip()
+            prev = text[: cand.start].rstrip()
             after_amount = _AMOUNT_END.search(prev) is not None
             if not after_amount and not cand.match.group("freq"):
                 return True
@@ -1189,7 +1203,7 @@ def find_time_expressions(doc: Doc, reference: date) -> list[TimeExpression]:
             kind, value = normalised
         else:
             rule = _RULES[cand.rule_index]
-            if cand.match.group(0).lower() in _NOT_SCANNED or _rejected_by_parse(doc, cand, rule):
+            if cand.match.group(0).lower() in _NOT_SCANNED or _rejected_by_parse(doc, text, cand, rule):
                 continue
             assert cand.match is not None
             try:

@@ -20,6 +20,7 @@ from services.entities.pipeline import extract_entities
 from shared.nlp.docs import decode_doc, encode_doc
 from shared.nlp.entities import EntityIndex, LinkedEntity, link_entities
 from shared.schemas import Article, Entity, ReferenceDate, message_id
+from shared.schemas.entity import Salience
 
 
 def make_article(body: str, headline: str | None = None, day: date = date(2024, 9, 3)) -> Article:
@@ -298,6 +299,146 @@ def test_headline_mentions_and_salience(nlp) -> None:  # type: ignore[no-untyped
     japanese = next(e for e in entities if e.type == "NORP")
     assert not japanese.salience.in_headline
     assert japanese.place is not None and japanese.place.country_code == "JP"
+
+
+# --- headlines ---------------------------------------------------------------------------------
+
+
+def with_headline(nlp, body: str, headline: str,  # type: ignore[no-untyped-def]
+                  headline_ents: list[tuple[str, str]] | None = None) -> Doc:
+    """The body's parse carrying the headline's, as annotate ships them; the headline's
+    entities may be set by hand: (surface, label)."""
+    head = nlp(headline)
+    if headline_ents is not None:
+        spans = [head.char_span(headline.index(s), headline.index(s) + len(s), label=label)
+                 for s, label in headline_ents]
+        assert all(span is not None for span in spans)
+        head.set_ents(spans, default="outside")
+    return decode_doc(encode_doc(nlp(body), head))
+
+
+def headline_links(index: EntityIndex, headline: str) -> dict[str, tuple[str, str]]:
+    """Headline mention text -> (entity name, type); every mention slices the headline."""
+    found = {}
+    for entity in index.entities:
+        for m in entity.mentions:
+            if m.field == "headline":
+                assert headline[m.start:m.end] == m.text
+                found[m.text] = (entity.name, entity.type)
+    return found
+
+
+def test_all_caps_headline_links_to_the_body(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = ("Japan's Prime Minister Fumio Kishida will visit Seoul on Friday, officials in "
+            "Tokyo said. Kishida will meet South Korea's president.")
+    headline = "JAPAN PM TO VISIT SEOUL FOR TALKS"
+    article = make_article(body, headline)
+    index = link_entities(article, with_headline(nlp, body, headline))
+    links = headline_links(index, headline)
+    assert links == {"JAPAN": ("Japan", "GPE"), "SEOUL": ("Seoul", "GPE")}
+    seoul = named(index, "Seoul")
+    assert [(m.start, m.end) for m in seoul.mentions if m.field == "headline"] == [(18, 23)]
+    assert seoul.to_message(article).salience.in_headline
+    assert not named(index, "Tokyo").to_message(article).salience.in_headline
+    assert all(e.body_mentions() for e in index.entities)  # nothing headline-only here
+
+
+def test_headline_surname_place_alias_acronym_and_time(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = ("Fumio Kishida will visit Seoul on Friday to meet President Yoon Suk Yeol. The Liberal "
+            "Democratic Party picks a new leader this month. The United States welcomed it.")
+    headline = "Kishida and Yoon to meet on Friday as LDP and US watch"
+    index = link_entities(make_article(body, headline), with_headline(nlp, body, headline))
+    links = headline_links(index, headline)
+    assert links["Kishida"] == ("Fumio Kishida", "PERSON")
+    assert links["Yoon"] == ("Yoon Suk Yeol", "PERSON")
+    assert links["LDP"] == ("Liberal Democratic Party", "ORG")
+    assert links["US"] == ("United States", "GPE")
+    friday = next(e for e in index.entities if e.type == "DATE" and e.value == "2024-09-06")
+    heads = [m for m in friday.mentions if m.field == "headline"]
+    assert [(m.text, m.value) for m in heads] == [("Friday", "2024-09-06")]
+    assert len([e for e in index.entities if e.value == "2024-09-06"]) == 1
+
+
+def test_headline_only_names_become_entities(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "The talks ended on Tuesday without a deal, officials said."
+    headline = "Angela Merkel hails Warsaw talks"
+    doc = with_headline(nlp, body, headline, [("Angela Merkel", "PERSON")])
+    article = make_article(body, headline)
+    index = link_entities(article, doc)
+    merkel, warsaw = named(index, "Angela Merkel"), named(index, "Warsaw")
+    assert merkel.type == "PERSON" and texts(merkel, "headline") == ["Angela Merkel"]
+    assert warsaw.type == "GPE" and warsaw.place is not None and warsaw.place.country_code == "PL"
+    message = merkel.to_message(article)
+    assert message.salience == Salience(mentions=0, first_offset=-1, in_headline=True)
+    assert merkel.id == message_id("a1", "h", "entity", "PERSON", "Angela Merkel")
+    assert index.entities[-2:] == [merkel, warsaw]  # after the body's, in headline order
+    assert index.at(0, 5) is None  # headline offsets are not body offsets
+
+
+def test_headline_words_that_are_not_clearly_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = ("Steve Jobs said jobs growth was slow. Apple hired 20 people in the United States "
+            "last month.")
+    headline = "Jobs growth slows in the US as Booker Prize nears"
+    doc = with_headline(nlp, body, headline, [("Jobs", "PERSON"), ("US", "GPE"), ("Booker", "ORG")])
+    index = link_entities(make_article(body, headline), doc)
+    links = headline_links(index, headline)
+    # 'Jobs' opens the headline and the body writes 'jobs' too: a word, not Steve Jobs.
+    assert "Jobs" not in links
+    assert links["US"] == ("United States", "GPE")
+    # One capitalised word the body never names may be anything: no entity.
+    assert "Booker" not in links
+
+
+def test_title_case_headline_trusts_only_the_body_and_the_gazetteer(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Fumio Kishida will visit Seoul on Friday."
+    headline = "Kishida Heads To Seoul With Grand Hopes For Berlin Deal"
+    doc = with_headline(nlp, body, headline, [("Grand Hopes", "ORG"), ("Berlin", "GPE")])
+    index = link_entities(make_article(body, headline), doc)
+    links = headline_links(index, headline)
+    assert links["Kishida"] == ("Fumio Kishida", "PERSON")
+    assert links["Seoul"] == ("Seoul", "GPE")
+    assert links["Berlin"] == ("Berlin", "GPE")
+    assert "Grand Hopes" not in links
+
+
+def test_headline_without_its_parse_still_finds_the_body_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Fumio Kishida will visit Seoul on Friday."
+    headline = "KISHIDA HEADS TO SEOUL"
+    index = link_entities(make_article(body, headline), parse(nlp, body))
+    assert headline_links(index, headline) == {"KISHIDA": ("Fumio Kishida", "PERSON"),
+                                               "SEOUL": ("Seoul", "GPE")}
+
+
+def test_the_uk_nations_are_not_one_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "A children's commissioner for Northern Ireland was appointed. Wales has one too."
+    headline = "England children's tsar appointed"
+    index = link_entities(make_article(body, headline), with_headline(nlp, body, headline))
+    england = named(index, "England")
+    assert texts(england, "headline") == ["England"] and not england.body_mentions()
+    assert england.place is not None and england.place.country_code == "GB"
+    assert named(index, "Northern Ireland").id != named(index, "Wales").id
+
+
+def test_mr_and_mrs_of_one_surname_are_two_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Michael Howard spoke in London. Mr Howard said taxes would fall. Mrs Howard will "
+            "run the campaign, and Mr Howard thanked her.")
+    doc = with_ents(nlp, text, [("Michael Howard", 0, "PERSON"), ("London", 0, "GPE"),
+                                ("Mr Howard", 0, "PERSON"), ("Mrs Howard", 0, "PERSON"),
+                                ("Mr Howard", 1, "PERSON")])
+    index = link_entities(make_article(text), doc)
+    assert texts(named(index, "Michael Howard")) == ["Michael Howard", "Howard", "Howard"]
+    mrs = next(e for e in index.entities if e.type == "PERSON" and e.name != "Michael Howard")
+    assert [m.start for m in mrs.mentions] == [text.index("Mrs Howard") + 4]
+
+
+def test_leading_title_or_noun_is_not_part_of_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Novelist Andrea Levy won. Later President Yoon Suk Yeol left."
+    doc = with_ents(nlp, text, [("Novelist Andrea Levy", 0, "PERSON"),
+                                ("President Yoon Suk Yeol", 0, "PERSON")])
+    index = link_entities(make_article(text), doc)
+    assert texts(named(index, "Andrea Levy")) == ["Andrea Levy"]
+    yoon = named(index, "Yoon Suk Yeol")
+    assert texts(yoon) == ["Yoon Suk Yeol"] and yoon.roles[0].title == "President"
 
 
 # --- roles ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -33,6 +34,7 @@ class RunningPipeline:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.settings = pipeline.settings()
+        self.sample_ids: set[str] = set()
 
     @property
     def bootstrap(self) -> str:
@@ -54,7 +56,15 @@ class RunningPipeline:
         from shared.cli import prepare_publish
 
         items, _, _ = prepare_publish([SAMPLES], True, 1_000_000)
-        return self.publish(items)
+        # Fresh ids on every call, so the samples really flow again (ingest drops exact repeats).
+        run = uuid.uuid4().hex[:6]
+        fresh = []
+        for _, value in items:
+            data = json.loads(value)
+            data["id"] = f"{data['id']}-{run}"
+            fresh.append((data["id"].encode(), json.dumps(data).encode()))
+        self.sample_ids = {key.decode() for key, _ in fresh}
+        return self.publish(fresh)
 
     def collect(self, topics: Iterable[str], done: Callable[[dict[str, list[dict[str, Any]]]], bool],
                 timeout: float = 120.0, keep: Callable[[str, dict[str, Any]], bool] | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -101,8 +111,15 @@ class RunningPipeline:
         return seen
 
     def wait_outputs(self, n: int, timeout: float = 120.0) -> None:
-        """Until events have come out for n distinct articles."""
-        self.collect([kafka.EVENTS], lambda s: len({e["article_id"] for e in s[kafka.EVENTS]}) >= n, timeout)
+        """Until the n articles of the last `publish_samples` have entities, quotes and events."""
+        wanted = set(self.sample_ids)
+        assert len(wanted) >= n
+
+        def done(seen: dict[str, list[dict[str, Any]]]) -> bool:
+            return all(wanted <= {m["article_id"] for m in seen[t]} for t in kafka.OUTPUT_TOPICS)
+
+        self.collect(kafka.OUTPUT_TOPICS, done, timeout,
+                     keep=lambda _topic, data: data.get("article_id") in wanted)
 
 
 @pytest.fixture(scope="session")

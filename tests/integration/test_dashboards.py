@@ -52,7 +52,9 @@ def wait_scraped_after(
     """Block until every target's latest scrape is `SCRAPES_AFTER_OUTPUT` seconds past `moment`."""
     # A PromQL backquoted string takes re.escape's backslashes literally.
     instances = "|".join(re.escape(address) for address in targets.values())
-    promql = f"count(timestamp(up{{instance=~`{instances}`}}) >= {moment + SCRAPES_AFTER_OUTPUT})"
+    # Scraped again since `moment`, and with enough samples in the last minute for rate().
+    promql = (f"count((timestamp(up{{instance=~`{instances}`}}) >= {moment + SCRAPES_AFTER_OUTPUT})"
+              f" and (count_over_time(up{{instance=~`{instances}`}}[1m]) >= 3))")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = query(base, promql).get("data", {}).get("result", [])

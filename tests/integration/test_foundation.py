@@ -94,13 +94,19 @@ def test_exact_duplicates_are_dropped_and_new_versions_pass(pipeline):
     run = uuid.uuid4().hex[:8]
     first = {"id": f"dup-{run}", "body": "Officials said the bridge would reopen on Monday."}
     changed = {"id": f"dup-{run}", "body": "Officials said the bridge would reopen on Tuesday."}
+    last = {"id": f"dup-{run}", "body": "Officials said the bridge would reopen in May."}
     same_text_other_id = {"id": f"dup-other-{run}", "body": first["body"]}
-    marker = {"id": f"dup-marker-{run}", "body": "A later article marks the end of this test."}
-    pipeline.publish_articles([first, first, changed, first, same_text_other_id, marker])
-    seen = pipeline.collect([kafka.ARTICLES], lambda s: any(a["id"] == marker["id"] for a in s[kafka.ARTICLES]))
+    # One key, one partition, one order: when `last` is out, every copy before it was handled.
+    pipeline.publish_articles([first, first, changed, first, last, same_text_other_id])
+
+    def done(seen):
+        bodies = [a["body"] for a in seen[kafka.ARTICLES] if a["id"] == first["id"]]
+        return last["body"] in bodies and any(a["id"] == same_text_other_id["id"] for a in seen[kafka.ARTICLES])
+
+    seen = pipeline.collect([kafka.ARTICLES], done)
     versions = [a for a in seen[kafka.ARTICLES] if a["id"] == first["id"]]
-    assert [a["body"] for a in versions] == [first["body"], changed["body"]]
-    assert versions[0]["content_hash"] != versions[1]["content_hash"]
+    assert [a["body"] for a in versions] == [first["body"], changed["body"], last["body"]]
+    assert len({a["content_hash"] for a in versions}) == 3
     # the same text under another id is another article
     assert [a["id"] for a in seen[kafka.ARTICLES]].count(same_text_other_id["id"]) == 1
 

@@ -94,13 +94,17 @@ class EmbeddedBroker:
         elif port_open(self.host, self.port):
             raise BrokerError(f"port {self.host}:{self.port} is already in use")
         url = f"tcp://{self.host}:{self.port}"
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         started = time.monotonic()
-        self.process = subprocess.Popen(
-            [find_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
-        )
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            self.process = subprocess.Popen(
+                [find_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+                 "--storage-engine", "memory://tansu/"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
+            )
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()  # the broker holds its own descriptor
         try:
             wait_for_metadata(self.bootstrap, timeout_s)
         except BrokerError:

@@ -231,14 +231,15 @@ def run(
     """Start the broker (unless --bootstrap), every stage, publish samples, print the outputs."""
     from shared.local import run_local
 
-    raise typer.Exit(run_local(articles or [], bootstrap or os.environ.get("KAFKA_BOOTSTRAP"),
-                               samples=samples, once=once, prometheus=prometheus, workdir=workdir))
+    bootstrap = bootstrap or os.environ.get("KAFKA_BOOTSTRAP") or os.environ.get("NEWSFLASH_KAFKA_BOOTSTRAP")
+    raise typer.Exit(run_local(articles or [], bootstrap, samples=samples, once=once, prometheus=prometheus,
+                               workdir=workdir))
 
 
 @app.command()
 def replay(
     bootstrap: BootstrapOpt = None,
-    dead_letters: bool = typer.Option(True, "--dead-letters", help="Replay from the dead-letter topic"),
+    dead_letters: bool = typer.Option(True, "--dead-letters", help="Replay from the dead-letter topic (the only source)"),
     reason: str | None = typer.Option(None, "--reason", help="Only this reason code"),
     since: datetime | None = typer.Option(None, "--since", help="Only letters that failed at or after this time (ISO 8601)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="Count, do not publish"),
@@ -252,6 +253,7 @@ def replay(
         since = since.replace(tzinfo=UTC)
     chosen: list[DeadLetter] = []
     skipped: Counter[str] = Counter()
+    origins: set[tuple[str, str | None, str]] = set()
     for record in client.consume(settings, [kafka.DEAD_LETTERS]):
         try:
             letter = kafka.decode(DeadLetter, record.value)
@@ -264,6 +266,12 @@ def replay(
         if since and letter.failed_at < since:
             skipped["too_old"] += 1
             continue
+        # A replayed message that fails again is a new letter for the same bytes: send it once.
+        origin = (letter.topic, letter.key_b64, letter.value_b64)
+        if origin in origins:
+            skipped["already_replayed"] += 1
+            continue
+        origins.add(origin)
         chosen.append(letter)
     by_topic: Counter[str] = Counter(letter.topic for letter in chosen)
     if not dry_run:
@@ -299,12 +307,16 @@ def reprocess(
     if since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     items = []
+    versions: set[tuple[str, str]] = set()
     for record in client.consume(settings, [kafka.ARTICLES]):
         try:
             article = kafka.decode(Article, record.value)
         except Exception:  # noqa: BLE001
             continue
-        if article.ingested_at >= since:
+        version = (article.id, article.content_hash)
+        # Re-sent copies keep their ingest time: each article version goes once, however often this runs.
+        if article.ingested_at >= since and version not in versions:
+            versions.add(version)
             items.append((record.key, record.value))
     sent = client.publish(settings, kafka.ARTICLES, items) if items else 0
     console.print(f"re-sent {sent} articles ingested since {since.isoformat()} to {kafka.ARTICLES}")

@@ -38,8 +38,12 @@ _DASH = r"[ ]*(?:--|-|\u2013|\u2014|:)[ ]*"
 
 _WIRE = re.compile(
     rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})(?P<region>{_REGION}{{0,2}})"
-    rf"(?:,?[ ]{_DATE})?(?:[ ]*{_AGENCY})?{_DASH}"
+    rf"(?:,?[ ]{_DATE})?(?:[ ]*{_AGENCY})?(?P<dash>{_DASH})"
 )
+# All-caps openers that are labels, not places ("BREAKING: ...", "UPDATE - ...").
+_NOT_PLACES = {"BREAKING", "BREAKING NEWS", "UPDATE", "UPDATED", "URGENT", "FLASH", "ALERT", "EXCLUSIVE",
+               "ANALYSIS", "OPINION", "EDITORIAL", "CORRECTION", "CORRECTED", "ADVISORY", "BULLETIN", "WATCH",
+               "LIVE", "VIDEO", "PHOTOS", "REVIEW", "INTERVIEW", "FACTBOX", "EXPLAINER", "NEWS FLASH"}
 # CoNLL / Reuters 1996 style: "ROME 1996-12-06" on a line of its own or before the text.
 _ISO_LINE = re.compile(rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE})[ ]+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:[ \t]*\n|[ \t]+)")
 
@@ -135,18 +139,17 @@ def parse_dateline(body: str, fallback: date | None = None) -> ParsedDateline | 
         return None
     agency_raw = m["agency"] or m["agency2"]
     agencies = _split_agencies(agency_raw)
-    if agencies and not any(a.upper().replace(" ", "") in _AGENCY_NAMES or len(a) <= 40 for a in agencies):
-        agencies = ()
     place = m["place"]
-    if place.upper() in _AGENCY_NAMES:
+    if place.upper() in _AGENCY_NAMES or place.upper() in _NOT_PLACES:
+        return None
+    # "US: Inflation eases" is a label; a bare colon only makes a dateline with a date or agency.
+    if ":" in m["dash"] and not (agencies or m["date"]) and len(place.replace(".", "")) <= 3:
         return None
     if not _looks_like_place(place, bool(agencies), bool(m["date"])):
         return None
     parsed_date = _parse_date(m["date"], fallback) if m["date"] else None
-    region = (m["region"] or "").strip(", ")
-    full_place = _clean_place(place)
     return ParsedDateline(
-        place=full_place if not region else full_place,
+        place=_clean_place(place),
         date=parsed_date,
         agencies=agencies,
         start=len(m["lead"]),

@@ -22,6 +22,7 @@ UNDECODABLE_MESSAGE = "undecodable_message"
 EXTRACTOR_FAILED = "extractor_failed"
 PARSE_FAILED = "parse_failed"
 INTERNAL_ERROR = "internal_error"
+UNREADABLE = "unreadable"  # offline only: a file that cannot be read
 NOT_ENGLISH = "not_english"
 
 #: Every reason a dead letter can carry; also the bounded label set of `news_dead_letters_total`.

@@ -24,7 +24,8 @@ QUOTES = "news.quotes.v1"
 EVENTS = "news.events.v1"
 DEAD_LETTERS = "news.dead-letters.v1"
 
-#: Largest message a client sends: a body at the default 1 MB limit, base64 in a dead letter, fits.
+#: Largest message a client sends, and the topics' `max.message.bytes`: a dead letter or a parse of
+#: a body at the default 1 MB limit fits.
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 
 ALL_TOPICS = (RAW_ARTICLES, ARTICLES, ANNOTATED, ENTITIES, QUOTES, EVENTS, DEAD_LETTERS)
@@ -155,8 +156,11 @@ def create_topics(settings: Settings, topics: Iterable[str] = ALL_TOPICS, timeou
         missing = [t for t in topics if t not in existing]
         if missing:
             try:
+                # Brokers default to ~1 MB messages; a parse or a dead letter of a 1 MB body is larger.
+                configs = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
                 admin.create_topics(
-                    [NewTopic(t, settings.partitions, settings.replication_factor) for t in missing]
+                    [NewTopic(t, settings.partitions, settings.replication_factor, topic_configs=configs)
+                     for t in missing]
                 )
             except TopicAlreadyExistsError:
                 pass

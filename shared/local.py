@@ -40,7 +40,10 @@ def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True,
 
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    pipeline = Pipeline(workdir=workdir, bootstrap=bootstrap, fixed_ports=True)
+    from shared.settings import Settings, load_settings
+
+    settings = load_settings(Settings)
+    pipeline = Pipeline(workdir=workdir, bootstrap=bootstrap, fixed_ports=True, partitions=settings.partitions)
     prom = None
     try:
         console.print("[bold]newsflash[/]: starting the broker and every stage…")
@@ -59,27 +62,28 @@ def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True,
             ensure_prometheus()
             prom = start_prometheus(pipeline.metrics_targets(), 9090, workdir / "prometheus")
             console.print("  Prometheus at http://127.0.0.1:9090")
-        items, rejected, messages = prepare_publish(sample_paths(extra, True if samples else False), True, 1_000_000)
+        items, rejected, messages = prepare_publish(sample_paths(extra, samples), True, settings.max_body_bytes)
         for line in messages:
             console.print(f"  [yellow]not published[/] {line}")
         sent = client.publish(pipeline.settings(), kafka.RAW_ARTICLES, items) if items else 0
         console.print(f"  published {sent} articles to {kafka.RAW_ARTICLES}; outputs follow (Ctrl-C stops everything)\n")
         expected = {key.decode() for key, _ in items}
-        with_entities: set[str] = set()
+        annotated: set[str] = set()
         first_output: float | None = None
 
         def finished(idle_s: float) -> bool:
-            # --once: every article has its entities and the other stages have gone quiet.
-            return once and expected <= with_entities and idle_s > idle_exit_s
+            # --once: every article was parsed (or skipped) and the extractors have gone quiet.
+            return once and expected <= annotated and idle_s > idle_exit_s
 
-        for record in client.consume(pipeline.settings(), SHOWN_TOPICS, from_beginning=True, follow=True,
-                                     max_wait_s=600 if once else None, until=finished):
+        for record in client.consume(pipeline.settings(), (*SHOWN_TOPICS, kafka.ANNOTATED), from_beginning=True,
+                                     follow=True, max_wait_s=600 if once else None, until=finished):
             data = json.loads(record.value)
+            if record.topic == kafka.ANNOTATED:
+                annotated.add(data.get("article", {}).get("id", ""))
+                continue
             if first_output is None:
                 first_output = time.monotonic() - started
             console.print(render(record.topic, data), soft_wrap=True, markup=False)
-            if record.topic == kafka.ENTITIES:
-                with_entities.add(data.get("article_id", ""))
         if first_output is not None:
             console.print(f"\nfirst output {first_output:.1f}s after start")
         return 0

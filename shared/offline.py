@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from shared import errors
 from shared.errors import Rejected
 from shared.extract import run_extractor
 from shared.schemas import AnnotatedArticle, Article
@@ -112,7 +113,7 @@ def load_articles(inputs: Iterable[Path], *, max_body_bytes: int = 1_000_000, no
     for loaded in read_articles(inputs):
         try:
             if loaded.error is not None:
-                raise Rejected("unreadable", loaded.error)
+                raise Rejected(errors.UNREADABLE, loaded.error)
             raw = validate_object(loaded.data, max_body_bytes=max_body_bytes)
         except Rejected as rej:
             if summary is not None:
@@ -125,8 +126,11 @@ def load_articles(inputs: Iterable[Path], *, max_body_bytes: int = 1_000_000, no
 
 def extract_files(inputs: Iterable[Path], out: Path, *, processes: int = 1, batch_size: int = 32,
                   on_reject: Callable[[str, str, str], None] | None = None, now: datetime | None = None) -> Summary:
+    from shared.settings import Settings, load_settings
+
     summary = Summary()
-    articles = load_articles(inputs, now=now, on_reject=on_reject, summary=summary)
+    limit = load_settings(Settings).max_body_bytes
+    articles = load_articles(inputs, max_body_bytes=limit, now=now, on_reject=on_reject, summary=summary)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for line in extract_articles(articles, processes=processes, batch_size=batch_size):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,6 +20,9 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from shared.broker import die_with_parent
+from shared.broker import free_port as free_port  # re-exported for the tests
 
 ALERTS_FILE = Path(__file__).resolve().parent.parent / "deploy" / "prometheus" / "alerts.yml"
 #: The project's alert rules, when running from a source checkout (an installed wheel has none).
@@ -108,13 +110,6 @@ def write_local_config(
     return config
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_prometheus(
     targets: Mapping[str, str],
     port: int,
@@ -148,6 +143,7 @@ def start_prometheus(
                 "--log.level=warn",
             ],
             stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=work,

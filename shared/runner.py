@@ -96,11 +96,11 @@ class Pipeline:
         datadir = self.workdir / f"{stage}-{len(existing)}-data"
         cmd = [sys.executable, "-m", "faust", "-A", f"services.{stage}.app", "-D", str(datadir.resolve()),
                "worker", "-l", "info"]
-        proc = subprocess.Popen(
-            cmd, env=self.env(stage, port), stdout=open(log_path, "ab"),  # noqa: SIM115
-            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
-            cwd=str(Path(__file__).resolve().parent.parent),
-        )
+        with open(log_path, "ab") as log:  # the child keeps its own copy of the descriptor
+            proc = subprocess.Popen(
+                cmd, env=self.env(stage, port), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent, cwd=str(Path(__file__).resolve().parent.parent),
+            )
         worker = Worker(stage, port, proc, log_path)
         existing.append(worker)
         return worker

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -110,18 +111,22 @@ class Stage:
         consumer = getattr(self.app, "_consumer", None)
         if consumer is None:
             return
-        per_topic: dict[str, int] = {}
+        source = self.source.get_topic_name()
+        per_topic: dict[str, int] = {source: 0}  # no partitions assigned: no lag of ours
         try:
             read = getattr(consumer, "_read_offset", {})
+            committed = getattr(consumer, "_committed_offset", {})
             for tp in consumer.assignment():
-                if tp.topic != self.source.get_topic_name():
+                if tp.topic != source:
                     continue
                 high = consumer.highwater(tp)
                 if high is None:
                     continue
                 position = read.get(tp)
+                if position is None:
+                    position = committed.get(tp)  # nothing read since (re)start: where we resume
                 done = (position + 1) if position is not None else 0
-                per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(0, high - done)
+                per_topic[tp.topic] += max(0, high - done)
         except Exception:  # noqa: BLE001 - lag is best effort and must never break the stage
             return
         for topic, lag in per_topic.items():
@@ -135,36 +140,57 @@ class Stage:
         """CPU-bound work off the event loop, so heartbeats and commits keep flowing."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    async def send_dead_letter(self, event: Any, reason: str, error: str) -> None:
+    async def send_dead_letter(self, event: Any, reason: str, error: str) -> Any:
+        """Hand a dead letter to the producer; returns its pending delivery."""
         letter = dead_letter_for(self.name, event, reason, error)
         log.warning("%s: dead letter %s from %s: %s", self.name, reason, describe(event), error)
-        await self.dead_letters.send(key=event.message.key, value=kafka.encode(letter))
+        pending = await self.dead_letters.send(key=event.message.key, value=kafka.encode(letter))
         metrics.DEAD_LETTERS.labels(self.name, reason).inc()
         metrics.MESSAGES_IN.labels(self.name, "dead_letter").inc()
+        return pending
 
-    async def apply(self, event: Any, outcome: Outcome, wait_delivery: bool = False) -> None:
-        """Publish an outcome: its messages, or its dead letter. The event is acknowledged only
-        after this, and Faust flushes the producer before it commits an offset."""
+    async def apply(self, event: Any, outcome: Outcome) -> list[Any]:
+        """Hand an outcome's messages, or its dead letter, to the producer; returns the pending
+        deliveries, which `deliver` must see through before the input is acknowledged."""
         if outcome.reason is not None:
-            await self.send_dead_letter(event, outcome.reason, outcome.error or outcome.reason)
-            return
+            return [await self.send_dead_letter(event, outcome.reason, outcome.error or outcome.reason)]
         if outcome.skipped:
             metrics.MESSAGES_IN.labels(self.name, "skipped").inc()
-            return
+            return []
         now = datetime.now(UTC)
+        pending = []
         for topic, key, value in outcome.messages:
-            pending = await self.outputs[topic].send(key=key, value=value)
-            if wait_delivery:
-                await pending
+            pending.append(await self.outputs[topic].send(key=key, value=value))
             metrics.MESSAGES_OUT.labels(self.name, topic).inc()
             if outcome.ingested_at is not None:
                 latency = (now - outcome.ingested_at).total_seconds()
                 metrics.END_TO_END_SECONDS.labels(self.name, topic).observe(max(0.0, latency))
         metrics.MESSAGES_IN.labels(self.name, "ok").inc()
+        return pending
+
+    async def deliver(self, pending: list[Any]) -> None:
+        """Wait until the broker has every message. A failed delivery is an infrastructure
+        failure: the worker stops at once, before the inputs are acknowledged or committed."""
+        try:
+            await asyncio.gather(*pending)
+        except Exception as exc:  # noqa: BLE001 - any failure here means outputs may be missing
+            self.fail_hard(f"delivery failed: {type(exc).__name__}: {exc}")
+
+    def fail_hard(self, why: str) -> None:
+        """Exit without acknowledging the inputs in hand: whoever takes the partitions over reads
+        them again (at-least-once). Raising instead would let Faust acknowledge them and lose them."""
+        log.critical("%s: %s; exiting so the inputs are read again", self.name, why)
+        for handler in log.handlers:
+            handler.flush()
+        os._exit(70)
 
     def batch_agent(self, process: Callable[[list[bytes]], list[Outcome]], batch_size: int,
-                    within_s: float, after: Callable[[Outcome], None] | None = None) -> Any:
-        """An agent that takes batches, runs `process` off the loop, and applies each outcome."""
+                    within_s: float, after: Callable[[Outcome], None] | None = None,
+                    failure_reason: str = errors.INTERNAL_ERROR) -> Any:
+        """An agent that takes batches, runs `process` off the loop, publishes each outcome and
+        waits for delivery before the batch is acknowledged. If `process` fails on the batch it is
+        retried one message at a time; a message that still fails is dead-lettered with
+        `failure_reason`."""
         stage = self
 
         async def agent(stream: Any) -> None:
@@ -173,19 +199,23 @@ class Stage:
                 values = [e.message.value for e in events]
                 try:
                     outcomes = await stage.run_blocking(process, values)
-                except Exception as exc:  # noqa: BLE001 - one bad batch must not lose messages
+                except Exception:  # noqa: BLE001 - one bad batch must not lose messages
                     log.exception("%s: batch failed, retrying one by one", stage.name)
                     outcomes = []
                     for value in values:
                         try:
                             outcomes.extend(await stage.run_blocking(process, [value]))
                         except Exception as one:  # noqa: BLE001
-                            outcomes.append(Outcome(reason=errors.INTERNAL_ERROR, error=f"{type(one).__name__}: {one}"))
-                    del exc
-                for event, outcome in zip(events, outcomes, strict=True):
-                    await stage.apply(event, outcome)
-                    if after is not None and outcome.reason is None:
-                        after(outcome)
+                            outcomes.append(Outcome(reason=failure_reason, error=f"{type(one).__name__}: {one}"))
+                try:
+                    pending = []
+                    for event, outcome in zip(events, outcomes, strict=True):
+                        pending.extend(await stage.apply(event, outcome))
+                        if after is not None and outcome.reason is None:
+                            after(outcome)
+                    await stage.deliver(pending)
+                except Exception as exc:  # noqa: BLE001 - never let Faust acknowledge unsent work
+                    stage.fail_hard(f"publishing failed: {type(exc).__name__}: {exc}")
                 elapsed = time.perf_counter() - started
                 metrics.BATCH_SECONDS.labels(stage.name).observe(elapsed)
                 metrics.BATCH_SIZE.labels(stage.name).observe(len(events))

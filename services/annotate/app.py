@@ -39,8 +39,6 @@ def parse_batch(values: list[bytes]) -> list[Outcome]:
     annotated = list(annotate([a for _, a in articles], batch_size=settings.batch_size))
     metrics.PARSE_SECONDS.labels(stage.name).observe(time.perf_counter() - started)
     for (i, article), result in zip(articles, annotated, strict=True):
-        if result.skipped_reason is not None:
-            metrics.MESSAGES_IN.labels(stage.name, "skipped").inc()
         outcomes[i] = Outcome(
             messages=[(kafka.ANNOTATED, kafka.key_for(article.id), kafka.encode(result))],
             ingested_at=article.ingested_at,
@@ -54,4 +52,5 @@ async def load_model() -> None:
     stage.set_loaded(True)
 
 
-parse = stage.batch_agent(parse_batch, settings.batch_size, settings.batch_within_s)
+parse = stage.batch_agent(parse_batch, settings.batch_size, settings.batch_within_s,
+                          failure_reason=errors.PARSE_FAILED)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from shared import kafka, metrics
+from shared import errors, kafka, metrics
 from shared.errors import Rejected
 from shared.logging import setup_logging
 from shared.settings import IngestSettings, load_settings
@@ -24,7 +24,10 @@ settings = load_settings(IngestSettings)
 setup_logging(settings.log_level)
 stage = Stage("ingest", settings, kafka.RAW_ARTICLES, (kafka.ARTICLES,))
 app = stage.app
-seen = app.Table("ingest-seen", default=float, partitions=settings.partitions)
+# Versions seen, in tumbling windows of the dedup window that expire on their own (a key looks at
+# its current and previous window, so a repeat is caught for at least one window's length).
+seen = app.Table("ingest-seen", default=float, partitions=settings.partitions).tumbling(
+    settings.dedup_window_s, expires=2 * settings.dedup_window_s)
 
 
 def _source_label(source: str | None) -> str:
@@ -37,32 +40,27 @@ async def validate(stream):  # type: ignore[no-untyped-def]
     async for event in stream.events():
         started = time.perf_counter()
         try:
-            article = ingest(event.message.value or b"", max_body_bytes=settings.max_body_bytes)
-        except Rejected as rej:
-            await stage.send_dead_letter(event, rej.reason, rej.message)
-            continue
-        except Exception as exc:  # noqa: BLE001 - never lose a message to a bug
-            await stage.send_dead_letter(event, "internal_error", f"{type(exc).__name__}: {exc}")
-            continue
-        now = time.time()
-        version = f"{article.id}\x1f{article.content_hash}"
-        first_seen = seen[version]
-        if first_seen and now - first_seen < settings.dedup_window_s:
-            metrics.MESSAGES_IN.labels(stage.name, "skipped_duplicate").inc()
-            continue
-        # The output is delivered before the hash is recorded: a crash in between re-sends the
-        # article (a duplicate downstream de-duplicates by id) instead of losing it.
-        await stage.apply(event, Outcome(
-            messages=[(kafka.ARTICLES, kafka.key_for(article.id), kafka.encode(article))],
-        ), wait_delivery=True)
-        seen[version] = now
+            try:
+                article = ingest(event.message.value or b"", max_body_bytes=settings.max_body_bytes)
+            except Rejected as rej:
+                await stage.deliver([await stage.send_dead_letter(event, rej.reason, rej.message)])
+                continue
+            except Exception as exc:  # noqa: BLE001 - never lose a message to a bug
+                letter = await stage.send_dead_letter(event, errors.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+                await stage.deliver([letter])
+                continue
+            version = f"{article.id}\x1f{article.content_hash}"
+            window = seen[version]
+            if window.current() or window.delta(settings.dedup_window_s):
+                metrics.MESSAGES_IN.labels(stage.name, "skipped_duplicate").inc()
+                continue
+            # Delivered before the version is recorded: a crash in between re-sends the article
+            # (downstream de-duplicates by id) instead of losing it.
+            await stage.deliver(await stage.apply(event, Outcome(
+                messages=[(kafka.ARTICLES, kafka.key_for(article.id), kafka.encode(article))],
+            )))
+            seen[version] = time.time()
+        except Exception as exc:  # noqa: BLE001 - never let Faust acknowledge unsent work
+            stage.fail_hard(f"publishing failed: {type(exc).__name__}: {exc}")
         metrics.ARTICLES_BY_SOURCE.labels(_source_label(article.source)).inc()
         metrics.PROCESSING_SECONDS.labels(stage.name).observe(time.perf_counter() - started)
-
-
-@app.timer(interval=60.0)
-async def forget_old_hashes() -> None:
-    """Bound the table: hashes older than the window are deleted."""
-    cutoff = time.time() - settings.dedup_window_s
-    for key in [k for k, v in list(seen.items()) if v < cutoff]:
-        del seen[key]

@@ -65,6 +65,13 @@ def validate_raw(value: bytes, *, max_body_bytes: int) -> RawArticle:
 def validate_object(data: Any, *, max_body_bytes: int) -> RawArticle:
     if not isinstance(data, dict):
         raise Rejected(errors.NOT_AN_OBJECT, f"JSON {type(data).__name__} where an object was expected")
+    for field, value in data.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                # Valid JSON can still escape a lone surrogate, which is no character at all.
+                raise Rejected(errors.INVALID_FIELD, f"`{field}` holds an invalid character at {exc.start}") from None
     body = data.get("body")
     if isinstance(body, str) and len(body.encode("utf-8")) > max_body_bytes:
         raise Rejected(errors.BODY_TOO_LARGE, f"body of {len(body.encode('utf-8'))} bytes is over the {max_body_bytes}-byte limit")
@@ -75,8 +82,6 @@ def validate_object(data: Any, *, max_body_bytes: int) -> RawArticle:
         reason, message = _field_reason(exc.errors()[0])
         extra = len(exc.errors()) - 1
         raise Rejected(reason, message + (f" (and {extra} more)" if extra else "")) from None
-    if isinstance(data.get("id"), str) is False or isinstance(data.get("body"), str) is False:
-        raise Rejected(errors.WRONG_TYPE, "`id` and `body` must be strings")
     if not raw.body.strip():
         raise Rejected(errors.EMPTY_BODY, "the article's `body` is blank")
     if not has_letters(raw.body):

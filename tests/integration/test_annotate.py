@@ -26,7 +26,7 @@ def test_worker_stays_in_its_group_while_parsing_a_large_batch(pipeline):
     run = uuid.uuid4().hex[:8]
     sentence = ("The minister told reporters in Geneva on Tuesday that the talks with the European Union "
                 "would continue next week despite deep differences over subsidies. ")
-    # Two batches of 16, each taking longer to parse than the 6 s session timeout.
+    # Two batches of 16, each taking longer to parse than the 4 s session timeout.
     articles = [{"id": f"big-{run}-{i}", "body": f"Story {i}. " + sentence * 80} for i in range(32)]
     pipeline.publish_articles(articles)
     ids = {a["id"] for a in articles}

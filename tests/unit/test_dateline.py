@@ -78,3 +78,9 @@ def test_leading_whitespace_is_skipped_and_offsets_index_the_body():
     body = "\n  SEOUL, Sept 3, 2024 (BSS/AFP) - Japan"
     parsed = parse_dateline(body, FALLBACK)
     assert body[parsed.start:parsed.end].startswith("SEOUL")
+
+
+@pytest.mark.parametrize("text", ["BREAKING: Parliament votes tonight", "UPDATE - Markets fall", "US: Inflation eases",
+                                  "EXCLUSIVE: The memo shows"])
+def test_labels_are_not_places(text):
+    assert parse_dateline(text, FALLBACK) is None

@@ -84,3 +84,8 @@ def test_language_is_detected_and_marked():
               "un nouveau projet de loi sur les retraites dans les prochains jours.")
     art = normalise_article(validate_object({"id": "fr", "body": french}, max_body_bytes=LIMIT), now=NOW)
     assert art.language_detected == "fr"
+
+
+def test_a_lone_surrogate_is_an_invalid_field_not_a_crash():
+    assert reason_for(b'{"id": "a", "body": "Hello \\ud800 world"}') == errors.INVALID_FIELD
+    assert reason_for(b'{"id": "a", "body": "Hello", "headline": "\\udfff"}') == errors.INVALID_FIELD

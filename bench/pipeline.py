@@ -76,8 +76,9 @@ def expected_counts(lines: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
-def drain(settings: Any, ids: set[str], expected: dict[str, int], sent_at: dict[str, float],
-          timeout: float = 900.0) -> tuple[float, dict[str, list[float]]]:
+def drain(
+    settings: Any, ids: set[str], expected: dict[str, int], sent_at: dict[str, float], timeout: float = 900.0
+) -> tuple[float, dict[str, list[float]]]:
     """Read the output topics until every expected message has arrived; returns the time of the
     last arrival and, per topic, publish-to-output latencies in seconds."""
     seen: dict[str, set[str]] = {t: set() for t in expected}
@@ -103,14 +104,17 @@ def drain(settings: Any, ids: set[str], expected: dict[str, int], sent_at: dict[
     return last, latencies
 
 
-def run_streaming(items: list[tuple[bytes, bytes]], expected: dict[str, int], annotate_workers: int,
-                  tag: str) -> tuple[float, dict[str, float]]:
+def run_streaming(
+    items: list[tuple[bytes, bytes]], expected: dict[str, int], annotate_workers: int, tag: str
+) -> tuple[float, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp, Pipeline(workdir=Path(tmp)) as pipeline:
         for _ in range(annotate_workers - 1):
             pipeline.wait_ready(workers=[pipeline.start_worker("annotate")])
         with RssSampler(pipeline) as rss:
-            items = [(key.replace(b"bbc-", f"{tag}-".encode()), value.replace(b'"bbc-', f'"{tag}-'.encode()))
-                     for key, value in items]
+            items = [
+                (key.replace(b"bbc-", f"{tag}-".encode()), value.replace(b'"bbc-', f'"{tag}-'.encode()))
+                for key, value in items
+            ]
             ids = {key.decode() for key, _ in items}
             started = time.time()
             client.publish(pipeline.settings(), kafka.RAW_ARTICLES, items)
@@ -119,8 +123,9 @@ def run_streaming(items: list[tuple[bytes, bytes]], expected: dict[str, int], an
         return len(items) / (last - started), dict(rss.peak)
 
 
-def run_latency(items: list[tuple[bytes, bytes]], expected_per_article: dict[str, dict[str, int]], rate: float,
-                seconds: float) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+def run_latency(
+    items: list[tuple[bytes, bytes]], expected_per_article: dict[str, dict[str, int]], rate: float, seconds: float
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp, Pipeline(workdir=Path(tmp)) as pipeline:
         settings = pipeline.settings()
         prod = client.producer(settings)
@@ -142,16 +147,19 @@ def run_latency(items: list[tuple[bytes, bytes]], expected_per_article: dict[str
             prod.flush()
             prod.close()
             expected = defaultdict(int)
-            for key, _ in chosen:
-                for topic, count in expected_per_article[key.decode()].items():
+            for chosen_key, _ in chosen:
+                for topic, count in expected_per_article[chosen_key.decode()].items():
                     expected[topic] += count
             _, latencies = drain(settings, set(sent_at), dict(expected), sent_at)
         summary = {}
         for topic, values in latencies.items():
             values.sort()
             summary[topic] = {
-                "p50": values[len(values) // 2], "p95": values[int(0.95 * (len(values) - 1))],
-                "p99": values[int(0.99 * (len(values) - 1))], "max": values[-1], "n": len(values),
+                "p50": values[len(values) // 2],
+                "p95": values[int(0.95 * (len(values) - 1))],
+                "p99": values[int(0.99 * (len(values) - 1))],
+                "max": values[-1],
+                "n": len(values),
             }
         return summary, dict(rss.peak)
 
@@ -161,7 +169,7 @@ def run_annotate_scaling(items: list[tuple[bytes, bytes]], workers: int, tag: st
     from services.ingest.pipeline import ingest
 
     articles = []
-    for key, value in items:
+    for _, value in items:
         article = ingest(value, max_body_bytes=1_000_000)
         article.id = f"{tag}-{article.id}"
         articles.append((article.id.encode(), kafka.encode(article)))
@@ -174,8 +182,14 @@ def run_annotate_scaling(items: list[tuple[bytes, bytes]], workers: int, tag: st
         client.publish(settings, kafka.ARTICLES, articles)
         seen: set[str] = set()
         last = started
-        for record in client.consume(settings, [kafka.ANNOTATED], from_beginning=True, follow=True,
-                                     until=lambda _idle: seen >= ids, max_wait_s=900):
+        for record in client.consume(
+            settings,
+            [kafka.ANNOTATED],
+            from_beginning=True,
+            follow=True,
+            until=lambda _idle: seen >= ids,
+            max_wait_s=900,
+        ):
             article_id = json.loads(record.value)["article"]["id"]
             if article_id in ids:
                 seen.add(article_id)
@@ -192,7 +206,11 @@ def chart(result: dict[str, Any], path: Path) -> None:
     t = result["throughput_articles_per_s"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     names = list(t)
-    left.bar(names, [t[k] for k in names], color=["#888", "#888", "#4a7", "#4a7", "#37c", "#37c", "#c73", "#c73"][: len(names)])
+    left.bar(
+        names,
+        [t[k] for k in names],
+        color=["#888", "#888", "#4a7", "#4a7", "#37c", "#37c", "#c73", "#c73"][: len(names)],
+    )
     left.set_ylabel("articles / s")
     left.set_title(f"Throughput on {result['articles']} BBC articles")
     left.tick_params(axis="x", rotation=35)
@@ -229,17 +247,26 @@ def main() -> None:
 
     for procs in (1, 2):
         throughput[f"nlp.pipe x{procs}"] = timed_rate(
-            len(bodies), lambda p=procs: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=p)))
+            len(bodies), lambda p=procs: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=p))
+        )
         print(f"  bare nlp.pipe, {procs} process(es): {throughput[f'nlp.pipe x{procs}']:.2f}/s", flush=True)
     lines: list[dict[str, Any]] = []
     for procs in (1, 2):
+
         def run_extract(p: int = procs) -> None:
             lines[:] = list(extract_articles(articles, processes=p, batch_size=32))
+
         throughput[f"extract x{procs}"] = timed_rate(len(articles), run_extract)
         print(f"  extract, {procs} process(es): {throughput[f'extract x{procs}']:.2f}/s", flush=True)
     expected = expected_counts(lines)
-    per_article = {line["article_id"]: {kafka.ENTITIES: len(line["entities"]), kafka.QUOTES: len(line["quotes"]),
-                                        kafka.EVENTS: len(line["events"])} for line in lines}
+    per_article = {
+        line["article_id"]: {
+            kafka.ENTITIES: len(line["entities"]),
+            kafka.QUOTES: len(line["quotes"]),
+            kafka.EVENTS: len(line["events"]),
+        }
+        for line in lines
+    }
     memory: dict[str, float] = defaultdict(float)
     for workers in (1, 2):
         rate, peak = run_streaming(items, expected, workers, f"s{workers}")
@@ -264,15 +291,23 @@ def main() -> None:
         "annotate x2 / annotate x1": throughput["annotate x2"] / throughput["annotate x1"],
     }
     result = {
-        "articles": len(articles), "machine": machine(),
+        "articles": len(articles),
+        "machine": machine(),
         "throughput_articles_per_s": {k: round(v, 2) for k, v in throughput.items()},
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
-        "latency_rate_per_s": round(rate, 2), "latency_seconds_of_load": latency_s,
-        "latency_s": {t: {k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for t, q in latency.items()},
+        "latency_rate_per_s": round(rate, 2),
+        "latency_seconds_of_load": latency_s,
+        "latency_s": {
+            t: {k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for t, q in latency.items()
+        },
         "peak_rss_mb": {k: round(v) for k, v in sorted(memory.items())},
         "targets": {
-            "streaming >= 0.85 x nlp.pipe (same processes)": min(ratios["streaming x1 / nlp.pipe x1"], ratios["streaming x2 / nlp.pipe x2"]) >= 0.85,
-            "extract >= 0.95 x nlp.pipe": min(ratios["extract x1 / nlp.pipe x1"], ratios["extract x2 / nlp.pipe x2"]) >= 0.95,
+            "streaming >= 0.85 x nlp.pipe (same processes)": min(
+                ratios["streaming x1 / nlp.pipe x1"], ratios["streaming x2 / nlp.pipe x2"]
+            )
+            >= 0.85,
+            "extract >= 0.95 x nlp.pipe": min(ratios["extract x1 / nlp.pipe x1"], ratios["extract x2 / nlp.pipe x2"])
+            >= 0.95,
             "2 annotate workers >= 1.7 x one": ratios["annotate x2 / annotate x1"] >= 1.7,
             "p99 latency at half capacity < 1.5 s": max(q["p99"] for q in latency.values()) < 1.5,
             "no service above 500 MB RSS": max(memory.values()) < 500,

@@ -37,7 +37,9 @@ def settings_for(bootstrap: str | None = None) -> Any:
     return load_settings(Settings)
 
 
-def prepare_publish(paths: list[Path], validate: bool, max_body_bytes: int) -> tuple[list[tuple[bytes, bytes]], Counter[str], list[str]]:
+def prepare_publish(
+    paths: list[Path], validate: bool, max_body_bytes: int
+) -> tuple[list[tuple[bytes, bytes]], Counter[str], list[str]]:
     """What `publish` would send: (key, value) pairs, the rejection reasons and their messages."""
     from services.ingest.pipeline import validate_object
     from shared.articles import read_articles
@@ -104,7 +106,10 @@ def publish(
 
 @app.command()
 def tail(
-    topic: Annotated[str, typer.Argument(help="Topic name, or one of: raw, articles, annotated, entities, quotes, events, dead-letters")],
+    topic: Annotated[
+        str,
+        typer.Argument(help="Topic name, or one of: raw, articles, annotated, entities, quotes, events, dead-letters"),
+    ],
     bootstrap: BootstrapOpt = None,
     from_beginning: bool = typer.Option(False, "--from-beginning", help="Start at the oldest message"),
     follow: bool = typer.Option(False, "--follow", "-f", help="Keep waiting for new messages"),
@@ -137,9 +142,14 @@ def tail(
 
 
 TOPIC_ALIASES = {
-    "raw": kafka.RAW_ARTICLES, "articles": kafka.ARTICLES, "annotated": kafka.ANNOTATED,
-    "entities": kafka.ENTITIES, "quotes": kafka.QUOTES, "events": kafka.EVENTS,
-    "dead-letters": kafka.DEAD_LETTERS, "dlq": kafka.DEAD_LETTERS,
+    "raw": kafka.RAW_ARTICLES,
+    "articles": kafka.ARTICLES,
+    "annotated": kafka.ANNOTATED,
+    "entities": kafka.ENTITIES,
+    "quotes": kafka.QUOTES,
+    "events": kafka.EVENTS,
+    "dead-letters": kafka.DEAD_LETTERS,
+    "dlq": kafka.DEAD_LETTERS,
 }
 
 
@@ -163,8 +173,10 @@ def matches(data: Any, path: list[str], value: str) -> bool:
 
 
 @app.command()
-def broker(port: int = typer.Option(9092, help="Port on 127.0.0.1"),
-           create: bool = typer.Option(True, help="Create every topic once it is up")) -> None:
+def broker(
+    port: int = typer.Option(9092, help="Port on 127.0.0.1"),
+    create: bool = typer.Option(True, help="Create every topic once it is up"),
+) -> None:
     """Run the embedded broker (Tansu) alone until Ctrl-C. Memory only: a restart loses all data."""
     from shared.broker import EmbeddedBroker
 
@@ -181,8 +193,10 @@ def broker(port: int = typer.Option(9092, help="Port on 127.0.0.1"),
 
 
 @app.command()
-def topics(bootstrap: BootstrapOpt = None,
-           create: bool = typer.Option(False, "--create", help="Create every topic that is missing")) -> None:
+def topics(
+    bootstrap: BootstrapOpt = None,
+    create: bool = typer.Option(False, "--create", help="Create every topic that is missing"),
+) -> None:
     """List the project's topics, creating the missing ones with --create."""
     from kafka.admin import KafkaAdminClient
 
@@ -210,13 +224,20 @@ def extract(
     from shared.offline import extract_files
 
     started = time.perf_counter()
-    summary = extract_files(inputs, out, processes=processes, batch_size=batch_size,
-                            on_reject=lambda origin, reason, msg: err.print(f"[yellow]skipped[/] {origin}: {reason}: {msg}"))
+    summary = extract_files(
+        inputs,
+        out,
+        processes=processes,
+        batch_size=batch_size,
+        on_reject=lambda origin, reason, msg: err.print(f"[yellow]skipped[/] {origin}: {reason}: {msg}"),
+    )
     elapsed = time.perf_counter() - started
     rate = summary.written / elapsed if elapsed else 0.0
     reasons = ", ".join(f"{r}: {n}" for r, n in sorted(summary.rejected.items()))
-    console.print(f"extracted {summary.written} articles in {elapsed:.1f}s ({rate:.1f}/s); "
-                  f"skipped {sum(summary.rejected.values())}" + (f" ({reasons})" if reasons else "") + f" -> {out}")
+    console.print(
+        f"extracted {summary.written} articles in {elapsed:.1f}s ({rate:.1f}/s); "
+        f"skipped {sum(summary.rejected.values())}" + (f" ({reasons})" if reasons else "") + f" -> {out}"
+    )
 
 
 @app.command()
@@ -232,16 +253,21 @@ def run(
     from shared.local import run_local
 
     bootstrap = bootstrap or os.environ.get("KAFKA_BOOTSTRAP") or os.environ.get("NEWSFLASH_KAFKA_BOOTSTRAP")
-    raise typer.Exit(run_local(articles or [], bootstrap, samples=samples, once=once, prometheus=prometheus,
-                               workdir=workdir))
+    raise typer.Exit(
+        run_local(articles or [], bootstrap, samples=samples, once=once, prometheus=prometheus, workdir=workdir)
+    )
 
 
 @app.command()
 def replay(
     bootstrap: BootstrapOpt = None,
-    dead_letters: bool = typer.Option(True, "--dead-letters", help="Replay from the dead-letter topic (the only source)"),
+    dead_letters: bool = typer.Option(
+        True, "--dead-letters", help="Replay from the dead-letter topic (the only source)"
+    ),
     reason: str | None = typer.Option(None, "--reason", help="Only this reason code"),
-    since: datetime | None = typer.Option(None, "--since", help="Only letters that failed at or after this time (ISO 8601)"),
+    since: datetime | None = typer.Option(
+        None, "--since", help="Only letters that failed at or after this time (ISO 8601)"
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Count, do not publish"),
 ) -> None:
     """Re-publish quarantined messages to the topic they came from, after a fix."""
@@ -285,8 +311,10 @@ def replay(
         finally:
             prod.close()
     verb = "would replay" if dry_run else "replayed"
-    console.print(f"{verb} {len(chosen)} ({', '.join(f'{t}: {n}' for t, n in by_topic.items()) or '-'}); "
-                  f"left {sum(skipped.values())} ({', '.join(f'{k}: {v}' for k, v in skipped.items()) or '-'})")
+    console.print(
+        f"{verb} {len(chosen)} ({', '.join(f'{t}: {n}' for t, n in by_topic.items()) or '-'}); "
+        f"left {sum(skipped.values())} ({', '.join(f'{k}: {v}' for k, v in skipped.items()) or '-'})"
+    )
 
 
 @app.command()

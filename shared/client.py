@@ -69,7 +69,7 @@ def consume(settings: Settings, topics: Iterable[str], *, from_beginning: bool =
         last_data = time.monotonic()
         while True:
             batch = consumer.poll(timeout_ms=200)
-            for tp, records in batch.items():
+            for records in batch.values():
                 for r in records:
                     yield Record(r.topic, r.partition, r.offset, r.key, r.value, r.timestamp)
                 last_data = time.monotonic()

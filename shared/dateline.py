@@ -14,12 +14,36 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
-    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
 
 # A place: an all-caps run ("NEW YORK", "ST. LOUIS", "WASHINGTON, D.C.") or Title Case words.
@@ -27,7 +51,9 @@ _CAPS_WORD = r"[A-Z][A-Z.'\u2019-]*[A-Z.]|[A-Z]"
 _CAPS_PLACE = rf"(?:{_CAPS_WORD})(?:[ ](?:{_CAPS_WORD}))*(?:,[ ]D\.C\.)?"
 _TITLE_WORD = r"[A-Z][a-z\u00e0-\u00ff'\u2019.-]+"
 _TITLE_PLACE = rf"{_TITLE_WORD}(?:[ ]{_TITLE_WORD}){{0,3}}"
-_REGION = rf"(?:,[ ](?!{_WEEKDAY}\b|{_MONTH}[ ]\d)(?:{_TITLE_PLACE}|[A-Z]{{2,}}(?:[ ][A-Z]{{2,}})?|[A-Z][a-z]{{1,4}}\.))"
+_REGION = (
+    rf"(?:,[ ](?!{_WEEKDAY}\b|{_MONTH}[ ]\d)(?:{_TITLE_PLACE}|[A-Z]{{2,}}(?:[ ][A-Z]{{2,}})?|[A-Z][a-z]{{1,4}}\.))"
+)
 
 _DATE = (
     rf"(?P<date>(?:{_WEEKDAY},?[ ])?(?:{_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ ]\d{{4}})?"
@@ -41,14 +67,58 @@ _WIRE = re.compile(
     rf"(?:,?[ ]{_DATE})?(?:[ ]*{_AGENCY})?(?P<dash>{_DASH})"
 )
 # All-caps openers that are labels, not places ("BREAKING: ...", "UPDATE - ...").
-_NOT_PLACES = {"BREAKING", "BREAKING NEWS", "UPDATE", "UPDATED", "URGENT", "FLASH", "ALERT", "EXCLUSIVE",
-               "ANALYSIS", "OPINION", "EDITORIAL", "CORRECTION", "CORRECTED", "ADVISORY", "BULLETIN", "WATCH",
-               "LIVE", "VIDEO", "PHOTOS", "REVIEW", "INTERVIEW", "FACTBOX", "EXPLAINER", "NEWS FLASH"}
+_NOT_PLACES = {
+    "BREAKING",
+    "BREAKING NEWS",
+    "UPDATE",
+    "UPDATED",
+    "URGENT",
+    "FLASH",
+    "ALERT",
+    "EXCLUSIVE",
+    "ANALYSIS",
+    "OPINION",
+    "EDITORIAL",
+    "CORRECTION",
+    "CORRECTED",
+    "ADVISORY",
+    "BULLETIN",
+    "WATCH",
+    "LIVE",
+    "VIDEO",
+    "PHOTOS",
+    "REVIEW",
+    "INTERVIEW",
+    "FACTBOX",
+    "EXPLAINER",
+    "NEWS FLASH",
+}
 # CoNLL / Reuters 1996 style: "ROME 1996-12-06" on a line of its own or before the text.
-_ISO_LINE = re.compile(rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE})[ ]+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:[ \t]*\n|[ \t]+)")
+_ISO_LINE = re.compile(
+    rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE})[ ]+(?P<date>\d{{4}}-\d{{2}}-\d{{2}})(?:[ \t]*\n|[ \t]+)"
+)
 
-_AGENCY_NAMES = {"AFP", "AP", "REUTERS", "BSS", "XINHUA", "UPI", "DPA", "ANSA", "EFE", "KYODO",
-                 "YONHAP", "TASS", "BBC", "CNN", "BLOOMBERG", "PRNEWSWIRE", "IANS", "PTI", "ANI"}
+_AGENCY_NAMES = {
+    "AFP",
+    "AP",
+    "REUTERS",
+    "BSS",
+    "XINHUA",
+    "UPI",
+    "DPA",
+    "ANSA",
+    "EFE",
+    "KYODO",
+    "YONHAP",
+    "TASS",
+    "BBC",
+    "CNN",
+    "BLOOMBERG",
+    "PRNEWSWIRE",
+    "IANS",
+    "PTI",
+    "ANI",
+}
 
 
 @dataclass(frozen=True)
@@ -131,8 +201,11 @@ def parse_dateline(body: str, fallback: date | None = None) -> ParsedDateline | 
     m = _ISO_LINE.match(head)
     if m:
         return ParsedDateline(
-            place=_clean_place(m["place"]), date=_parse_date(m["date"], fallback), agencies=(),
-            start=len(m["lead"]), end=m.end(),
+            place=_clean_place(m["place"]),
+            date=_parse_date(m["date"], fallback),
+            agencies=(),
+            start=len(m["lead"]),
+            end=m.end(),
         )
     m = _WIRE.match(head)
     if not m:

@@ -34,8 +34,16 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True, once: bool = False,
-              prometheus: bool = False, workdir: Path = Path(".run"), idle_exit_s: float = 5.0) -> int:
+def run_local(
+    extra: list[Path],
+    bootstrap: str | None,
+    *,
+    samples: bool = True,
+    once: bool = False,
+    prometheus: bool = False,
+    workdir: Path = Path(".run"),
+    idle_exit_s: float = 5.0,
+) -> int:
     from shared.cli import prepare_publish
 
     started = time.monotonic()
@@ -49,11 +57,17 @@ def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True,
         console.print("[bold]newsflash[/]: starting the broker and every stage…")
         pipeline.start_broker()
         where = "embedded broker (Tansu, memory only)" if pipeline.broker else "your Kafka"
-        console.print(f"  {where} at {pipeline.bootstrap}" + (f", ready in {pipeline.broker_seconds:.2f}s" if pipeline.broker_seconds else ""))
+        console.print(
+            f"  {where} at {pipeline.bootstrap}"
+            + (f", ready in {pipeline.broker_seconds:.2f}s" if pipeline.broker_seconds else "")
+        )
         workers_started = time.monotonic()
         pipeline.start(wait=False)
         ready = pipeline.wait_ready(timeout_s=120)
-        console.print(f"  {len(pipeline.all_workers())} stages ready in {time.monotonic() - workers_started:.1f}s (last /readyz after {ready:.1f}s); logs in {workdir}/")
+        console.print(
+            f"  {len(pipeline.all_workers())} stages ready in {time.monotonic() - workers_started:.1f}s "
+            f"(last /readyz after {ready:.1f}s); logs in {workdir}/"
+        )
         for stage, target in pipeline.metrics_targets().items():
             console.print(f"    {stage:<9} http://{target}/metrics  /healthz  /readyz")
         if prometheus:
@@ -66,7 +80,9 @@ def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True,
         for line in messages:
             console.print(f"  [yellow]not published[/] {line}")
         sent = client.publish(pipeline.settings(), kafka.RAW_ARTICLES, items) if items else 0
-        console.print(f"  published {sent} articles to {kafka.RAW_ARTICLES}; outputs follow (Ctrl-C stops everything)\n")
+        console.print(
+            f"  published {sent} articles to {kafka.RAW_ARTICLES}; outputs follow (Ctrl-C stops everything)\n"
+        )
         expected = {key.decode() for key, _ in items}
         annotated: set[str] = set()
         first_output: float | None = None
@@ -75,8 +91,14 @@ def run_local(extra: list[Path], bootstrap: str | None, *, samples: bool = True,
             # --once: every article was parsed (or skipped) and the extractors have gone quiet.
             return once and expected <= annotated and idle_s > idle_exit_s
 
-        for record in client.consume(pipeline.settings(), (*SHOWN_TOPICS, kafka.ANNOTATED), from_beginning=True,
-                                     follow=True, max_wait_s=600 if once else None, until=finished):
+        for record in client.consume(
+            pipeline.settings(),
+            (*SHOWN_TOPICS, kafka.ANNOTATED),
+            from_beginning=True,
+            follow=True,
+            max_wait_s=600 if once else None,
+            until=finished,
+        ):
             data = json.loads(record.value)
             if record.topic == kafka.ANNOTATED:
                 annotated.add(data.get("article", {}).get("id", ""))

@@ -87,7 +87,9 @@ def _init_worker() -> None:
     load_extractors()
 
 
-def extract_articles(articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32) -> Iterator[dict[str, Any]]:
+def extract_articles(
+    articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32
+) -> Iterator[dict[str, Any]]:
     """One output line per article, in input order. With several processes each one parses AND
     extracts its own chunks (not just the parse), so extraction scales with the parse."""
     if processes <= 1:
@@ -104,9 +106,14 @@ def extract_articles(articles: Iterable[Article], *, processes: int = 1, batch_s
             yield from lines
 
 
-def load_articles(inputs: Iterable[Path], *, max_body_bytes: int = 1_000_000, now: datetime | None = None,
-                  on_reject: Callable[[str, str, str], None] | None = None,
-                  summary: Summary | None = None) -> Iterator[Article]:
+def load_articles(
+    inputs: Iterable[Path],
+    *,
+    max_body_bytes: int = 1_000_000,
+    now: datetime | None = None,
+    on_reject: Callable[[str, str, str], None] | None = None,
+    summary: Summary | None = None,
+) -> Iterator[Article]:
     from services.ingest.pipeline import normalise_article, validate_object
     from shared.articles import read_articles
 
@@ -124,8 +131,15 @@ def load_articles(inputs: Iterable[Path], *, max_body_bytes: int = 1_000_000, no
         yield normalise_article(raw, now=now)
 
 
-def extract_files(inputs: Iterable[Path], out: Path, *, processes: int = 1, batch_size: int = 32,
-                  on_reject: Callable[[str, str, str], None] | None = None, now: datetime | None = None) -> Summary:
+def extract_files(
+    inputs: Iterable[Path],
+    out: Path,
+    *,
+    processes: int = 1,
+    batch_size: int = 32,
+    on_reject: Callable[[str, str, str], None] | None = None,
+    now: datetime | None = None,
+) -> Summary:
     from shared.settings import Settings, load_settings
 
     summary = Summary()

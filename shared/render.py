@@ -19,10 +19,14 @@ def render(topic: str, data: dict[str, Any]) -> str:
         ref = data.get("reference_date") or {}
         dateline = ""
         if d:
-            dateline = f" dateline: {d.get('place')}, {d.get('date') or '-'} ({', '.join(d.get('agencies') or []) or '-'})"
+            dateline = (
+                f" dateline: {d.get('place')}, {d.get('date') or '-'} ({', '.join(d.get('agencies') or []) or '-'})"
+            )
         refs = f" ref {ref.get('date')} ({ref.get('source')})" if ref else ""
         lang = f" lang {data.get('language_detected')}" if data.get("language_detected") else ""
-        return f"[article] {data.get('id')}{dateline}{refs}{lang} | {_short(data.get('headline') or data.get('body'), 70)}"
+        return (
+            f"[article] {data.get('id')}{dateline}{refs}{lang} | {_short(data.get('headline') or data.get('body'), 70)}"
+        )
     if topic == kafka.ANNOTATED:
         art = data.get("article", {})
         state = data.get("skipped_reason") or "parsed"
@@ -48,15 +52,18 @@ def render(topic: str, data: dict[str, Any]) -> str:
         who = sp.get("name") or (sp.get("mention") or {}).get("text") or "?"
         role = (sp.get("role") or {}).get("title")
         cue = (data.get("cue") or {}).get("lemma", "")
-        return f"[quote] {data.get('kind'):<8} {who}{f' ({role})' if role else ''} [{cue}]: \u201c{_short(data.get('text'), 80)}\u201d"
+        said = _short(data.get("text"), 80)
+        return f"[quote] {data.get('kind'):<8} {who}{f' ({role})' if role else ''} [{cue}]: \u201c{said}\u201d"
     if topic == kafka.EVENTS:
         actors = ", ".join(f"{a.get('role')}={a.get('name') or a['mention']['text']}" for a in data.get("actors") or [])
         loc = data.get("location") or {}
         where = f" @{loc.get('name')}" + (f"/{loc['country_code']}" if loc.get("country_code") else "") if loc else ""
         when = (data.get("time") or {}).get("value")
         trig = (data.get("trigger") or {}).get("text")
-        return (f"[event#{data.get('rank')}] {data.get('type')} ({data.get('status')}) '{trig}' {when}{where}"
-                + (f"  {actors}" if actors else ""))
+        return f"[event#{data.get('rank')}] {data.get('type')} ({data.get('status')}) '{trig}' {when}{where}" + (
+            f"  {actors}" if actors else ""
+        )
     if topic == kafka.DEAD_LETTERS:
-        return f"[dead-letter] {data.get('stage')} {data.get('reason')}: {_short(data.get('error'), 100)} ({data.get('topic')}[{data.get('partition')}]@{data.get('offset')})"
+        where = f"{data.get('topic')}[{data.get('partition')}]@{data.get('offset')}"
+        return f"[dead-letter] {data.get('stage')} {data.get('reason')}: {_short(data.get('error'), 100)} ({where})"
     return json.dumps(data, ensure_ascii=False)[:200]

@@ -11,13 +11,13 @@ import time
 
 from pydantic import ValidationError
 
+from services.annotate.pipeline import annotate
 from shared import errors, kafka, metrics
 from shared.logging import setup_logging
 from shared.nlp.model import load_nlp
 from shared.schemas import Article
 from shared.settings import AnnotateSettings, load_settings
 from shared.stage import Outcome, Stage
-from services.annotate.pipeline import annotate
 
 settings = load_settings(AnnotateSettings)
 setup_logging(settings.log_level)

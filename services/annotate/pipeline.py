@@ -1,7 +1,8 @@
 """Annotate's pure logic: articles in, each with its one spaCy parse out (`AnnotatedArticle`).
 
 The body (and the headline, when there is one) is cleaned without moving any offset (markup and
-control characters become spaces), parsed once with `nlp.pipe`, and serialised as one DocBin. Articles that are not English are passed on with
+control characters become spaces), parsed once with `nlp.pipe`, and serialised as one DocBin.
+Articles that are not English are passed on with
 `skipped_reason` and no parse, so the extractors skip them instead of producing garbage.
 """
 
@@ -27,8 +28,9 @@ def should_parse(article: Article) -> str | None:
     return None
 
 
-def annotate(articles: Iterable[Article], *, nlp: Language | None = None, batch_size: int = 16,
-             n_process: int = 1) -> Iterator[AnnotatedArticle]:
+def annotate(
+    articles: Iterable[Article], *, nlp: Language | None = None, batch_size: int = 16, n_process: int = 1
+) -> Iterator[AnnotatedArticle]:
     """Yield one `AnnotatedArticle` per article, in order."""
     nlp = nlp or load_nlp()
     label = model_label(nlp)
@@ -37,7 +39,7 @@ def annotate(articles: Iterable[Article], *, nlp: Language | None = None, batch_
     # Bodies and headlines go through one nlp.pipe; the headlines are short and ride along.
     texts = [a.body for a in to_parse] + [a.headline for a in to_parse if a.headline]
     docs = list(parse_bodies(texts, batch_size=batch_size, n_process=n_process, nlp=nlp))
-    bodies, headlines = iter(docs[: len(to_parse)]), iter(docs[len(to_parse):])
+    bodies, headlines = iter(docs[: len(to_parse)]), iter(docs[len(to_parse) :])
     for article in articles:
         reason = should_parse(article)
         if reason is not None:

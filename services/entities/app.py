@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.extractors import BY_NAME
 from shared import kafka, metrics
 from shared.extract import extractor_stage
 from shared.logging import setup_logging
 from shared.settings import EntitiesSettings, load_settings
-from services.extractors import BY_NAME
 
 
 def count(entity: Any) -> None:

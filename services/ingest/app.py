@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import time
 
+from services.ingest.pipeline import ingest
 from shared import errors, kafka, metrics
 from shared.errors import Rejected
 from shared.logging import setup_logging
 from shared.settings import IngestSettings, load_settings
 from shared.stage import Outcome, Stage
-from services.ingest.pipeline import ingest
 
 settings = load_settings(IngestSettings)
 setup_logging(settings.log_level)

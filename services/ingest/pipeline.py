@@ -74,7 +74,9 @@ def validate_object(data: Any, *, max_body_bytes: int) -> RawArticle:
                 raise Rejected(errors.INVALID_FIELD, f"`{field}` holds an invalid character at {exc.start}") from None
     body = data.get("body")
     if isinstance(body, str) and len(body.encode("utf-8")) > max_body_bytes:
-        raise Rejected(errors.BODY_TOO_LARGE, f"body of {len(body.encode('utf-8'))} bytes is over the {max_body_bytes}-byte limit")
+        raise Rejected(
+            errors.BODY_TOO_LARGE, f"body of {len(body.encode('utf-8'))} bytes is over the {max_body_bytes}-byte limit"
+        )
     try:
         raw = RawArticle.model_validate(data, strict=False)
     except ValidationError as exc:
@@ -97,8 +99,10 @@ def normalise_article(raw: RawArticle, *, now: datetime | None = None) -> Articl
     dateline = None
     if parsed is not None:
         dateline = Dateline(
-            place=parsed.place, date=parsed.date, agencies=list(parsed.agencies),
-            span=Span(start=parsed.start, end=parsed.end, text=raw.body[parsed.start:parsed.end]),
+            place=parsed.place,
+            date=parsed.date,
+            agencies=list(parsed.agencies),
+            span=Span(start=parsed.start, end=parsed.end, text=raw.body[parsed.start : parsed.end]),
         )
     if dateline is not None and dateline.date is not None:
         reference = ReferenceDate(date=dateline.date, source="dateline")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -66,8 +66,13 @@ class RunningPipeline:
         self.sample_ids = {key.decode() for key, _ in fresh}
         return self.publish(fresh)
 
-    def collect(self, topics: Iterable[str], done: Callable[[dict[str, list[dict[str, Any]]]], bool],
-                timeout: float = 120.0, keep: Callable[[str, dict[str, Any]], bool] | None = None) -> dict[str, list[dict[str, Any]]]:
+    def collect(
+        self,
+        topics: Iterable[str],
+        done: Callable[[dict[str, list[dict[str, Any]]]], bool],
+        timeout: float = 120.0,
+        keep: Callable[[str, dict[str, Any]], bool] | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
         """Read `topics` from the beginning until `done(seen)` holds; fail after `timeout`."""
         seen: dict[str, list[dict[str, Any]]] = defaultdict(list)
         finished = False
@@ -75,8 +80,9 @@ class RunningPipeline:
         def stop(_idle: float) -> bool:
             return finished
 
-        for record in client.consume(self.settings, list(topics), from_beginning=True, follow=True,
-                                     max_wait_s=timeout, until=stop):
+        for record in client.consume(
+            self.settings, list(topics), from_beginning=True, follow=True, max_wait_s=timeout, until=stop
+        ):
             data = json.loads(record.value)
             if keep is None or keep(record.topic, data):
                 seen[record.topic].append(data)
@@ -88,7 +94,9 @@ class RunningPipeline:
             raise AssertionError(f"condition not met within {timeout}s; seen {counts}")
         return seen
 
-    def outputs_for(self, article_ids: Iterable[str], timeout: float = 120.0, quiet_s: float = 3.0) -> dict[str, list[dict[str, Any]]]:
+    def outputs_for(
+        self, article_ids: Iterable[str], timeout: float = 120.0, quiet_s: float = 3.0
+    ) -> dict[str, list[dict[str, Any]]]:
         """Every output message of these articles: waits until each has its entities, then until
         the output topics stay quiet for `quiet_s`."""
         ids = set(article_ids)
@@ -99,8 +107,7 @@ class RunningPipeline:
         def stop(idle: float) -> bool:
             return (ids <= with_entities and idle > quiet_s) or time.monotonic() > deadline
 
-        for record in client.consume(self.settings, kafka.OUTPUT_TOPICS, from_beginning=True, follow=True,
-                                     until=stop):
+        for record in client.consume(self.settings, kafka.OUTPUT_TOPICS, from_beginning=True, follow=True, until=stop):
             data = json.loads(record.value)
             if data.get("article_id") in ids:
                 seen[record.topic].append(data)
@@ -118,8 +125,7 @@ class RunningPipeline:
         def done(seen: dict[str, list[dict[str, Any]]]) -> bool:
             return all(wanted <= {m["article_id"] for m in seen[t]} for t in kafka.OUTPUT_TOPICS)
 
-        self.collect(kafka.OUTPUT_TOPICS, done, timeout,
-                     keep=lambda _topic, data: data.get("article_id") in wanted)
+        self.collect(kafka.OUTPUT_TOPICS, done, timeout, keep=lambda _topic, data: data.get("article_id") in wanted)
 
 
 @pytest.fixture(scope="session")

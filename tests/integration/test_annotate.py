@@ -24,8 +24,10 @@ def test_worker_stays_in_its_group_while_parsing_a_large_batch(pipeline):
     rebalances_before = metric(worker.url, "news_rebalances_total", 'stage="annotate"')
     assert rebalances_before >= 1  # it joined once at start
     run = uuid.uuid4().hex[:8]
-    sentence = ("The minister told reporters in Geneva on Tuesday that the talks with the European Union "
-                "would continue next week despite deep differences over subsidies. ")
+    sentence = (
+        "The minister told reporters in Geneva on Tuesday that the talks with the European Union "
+        "would continue next week despite deep differences over subsidies. "
+    )
     # Two batches of 16, each taking longer to parse than the 4 s session timeout.
     articles = [{"id": f"big-{run}-{i}", "body": f"Story {i}. " + sentence * 80} for i in range(32)]
     pipeline.publish_articles(articles)
@@ -40,14 +42,19 @@ def test_odd_but_valid_input_is_processed(pipeline):
     run = uuid.uuid4().hex[:8]
     long_sentence = " ".join(["and the committee said"] * 1250)  # one 5,000-word sentence
     articles = [
-        {"id": f"html-{run}", "body": "<p>The <b>minister</b> said on <i>Tuesday</i> that Paris would host the talks.</p>"},
+        {
+            "id": f"html-{run}",
+            "body": "<p>The <b>minister</b> said on <i>Tuesday</i> that Paris would host the talks.</p>",
+        },
         {"id": f"ctrl-{run}", "body": "The mayor\x07 of Lyon\x00 said the \x1bmarket would reopen."},
         {"id": f"unbalanced-{run}", "body": '"The deal is done, the chairman said. "Or is it?'},
         {"id": f"long-{run}", "body": "The mayor of Lyon " + long_sentence + "."},
     ]
     pipeline.publish_articles(articles)
     ids = {a["id"] for a in articles}
-    seen = pipeline.collect([kafka.ANNOTATED], lambda s: ids <= {a["article"]["id"] for a in s[kafka.ANNOTATED]}, timeout=180)
+    seen = pipeline.collect(
+        [kafka.ANNOTATED], lambda s: ids <= {a["article"]["id"] for a in s[kafka.ANNOTATED]}, timeout=180
+    )
     for annotated in seen[kafka.ANNOTATED]:
         if annotated["article"]["id"] in ids:
             assert annotated["doc_b64"] and annotated["skipped_reason"] is None

@@ -71,8 +71,13 @@ def test_sigkill_mid_stream_loses_nothing(crash_pipeline, stage, tmp_path):
     client.publish(settings, kafka.RAW_ARTICLES, [(a["id"].encode(), json.dumps(a).encode()) for a in articles])
 
     # Kill the stage once it has visibly started on this batch: its first output for these ids.
-    watch = {"ingest": kafka.ARTICLES, "annotate": kafka.ANNOTATED, "entities": kafka.ENTITIES,
-             "quotes": kafka.QUOTES, "events": kafka.EVENTS}[stage]
+    watch = {
+        "ingest": kafka.ARTICLES,
+        "annotate": kafka.ANNOTATED,
+        "entities": kafka.ENTITIES,
+        "quotes": kafka.QUOTES,
+        "events": kafka.EVENTS,
+    }[stage]
     started = time.monotonic()
     for record in client.consume(settings, [watch], from_beginning=True, follow=True, max_wait_s=120):
         data = json.loads(record.value)
@@ -101,6 +106,10 @@ def test_sigkill_mid_stream_loses_nothing(crash_pipeline, stage, tmp_path):
 
     for topic in kafka.OUTPUT_TOPICS:
         duplicates = len(received[topic]) - len(set(received[topic]))
-        print(f"\ncrash[{stage}] {topic}: sent {len(articles)} articles, expected {len(expected[topic])}, "
-              f"received {len(received[topic])} ({duplicates} duplicates), killed after {killed_after:.1f}s")
-        assert unique[topic] == expected[topic], f"{topic}: missing {len(expected[topic] - unique[topic])}, extra {len(unique[topic] - expected[topic])}"
+        print(
+            f"\ncrash[{stage}] {topic}: sent {len(articles)} articles, expected {len(expected[topic])}, "
+            f"received {len(received[topic])} ({duplicates} duplicates), killed after {killed_after:.1f}s"
+        )
+        assert unique[topic] == expected[topic], (
+            f"{topic}: missing {len(expected[topic] - unique[topic])}, extra {len(unique[topic] - expected[topic])}"
+        )

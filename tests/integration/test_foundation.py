@@ -15,8 +15,9 @@ from tests.integration.conftest import REPO
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
 
 
 def article_id_of(path) -> str:
@@ -71,7 +72,9 @@ def test_every_bad_input_is_dead_lettered_with_its_reason_and_original_bytes(pip
     keys = {reason: f"bad-{run}-{reason}".encode() for reason in BAD_INPUTS}
     good_id = f"good-after-bad-{run}"
     items = [(keys[r], v) for r, v in BAD_INPUTS.items()]
-    items.append((good_id.encode(), json.dumps({"id": good_id, "body": "The minister said the plan would go ahead."}).encode()))
+    items.append(
+        (good_id.encode(), json.dumps({"id": good_id, "body": "The minister said the plan would go ahead."}).encode())
+    )
     pipeline.publish(items)
 
     wanted = {base64.b64encode(k).decode() for k in keys.values()}
@@ -113,10 +116,15 @@ def test_exact_duplicates_are_dropped_and_new_versions_pass(pipeline):
 
 def test_non_english_article_is_marked_and_skipped_by_extractors(pipeline):
     run = uuid.uuid4().hex[:8]
-    french = {"id": f"fr-{run}", "body": "Le président de la République a annoncé mardi que le gouvernement "
-              "allait présenter un nouveau projet de loi sur les retraites dans les prochains jours."}
+    french = {
+        "id": f"fr-{run}",
+        "body": "Le président de la République a annoncé mardi que le gouvernement "
+        "allait présenter un nouveau projet de loi sur les retraites dans les prochains jours.",
+    }
     pipeline.publish_articles([french])
-    seen = pipeline.collect([kafka.ANNOTATED], lambda s: any(a["article"]["id"] == french["id"] for a in s[kafka.ANNOTATED]))
+    seen = pipeline.collect(
+        [kafka.ANNOTATED], lambda s: any(a["article"]["id"] == french["id"] for a in s[kafka.ANNOTATED])
+    )
     annotated = next(a for a in seen[kafka.ANNOTATED] if a["article"]["id"] == french["id"])
     assert annotated["skipped_reason"] == "not_english" and annotated["doc_b64"] is None
     assert annotated["article"]["language_detected"] == "fr"

@@ -39,7 +39,7 @@ def test_people_with_all_mentions_roles_and_countries(afp_outputs):
     assert any("spokesman" in r["title"] for r in hayashi["roles"])
     for e in out[kafka.ENTITIES]:
         for m in e["mentions"]:
-            assert body[m["start"]:m["end"]] == m["text"]
+            assert body[m["start"] : m["end"]] == m["text"]
 
 
 def test_organisations_and_places(afp_outputs):
@@ -58,9 +58,17 @@ def test_organisations_and_places(afp_outputs):
 def test_time_expressions_resolved_against_the_dateline(afp_outputs):
     _, out = afp_outputs
     values = {m["text"]: m.get("value") for e in out[kafka.ENTITIES] for m in e["mentions"] if m.get("value")}
-    expected = {"Sept 3, 2024": "2024-09-03", "Friday": "2024-09-06", "Tuesday": "2024-09-03",
-                "September 27": "2024-09-27", "this month": "2024-09", "May": "2024-05", "last week": "2024-W35",
-                "2023": "2023", "two-day": "P2D"}
+    expected = {
+        "Sept 3, 2024": "2024-09-03",
+        "Friday": "2024-09-06",
+        "Tuesday": "2024-09-03",
+        "September 27": "2024-09-27",
+        "this month": "2024-09",
+        "May": "2024-05",
+        "last week": "2024-W35",
+        "2023": "2023",
+        "two-day": "P2D",
+    }
     for text, value in expected.items():
         found = {v for t, v in values.items() if t == text or t.endswith(" " + text)}
         assert value in found, f"{text!r}: expected {value}, got {found or values}"
@@ -109,8 +117,16 @@ def test_events_with_status_place_and_time(afp_outputs):
     meet = event(lambda e: e["trigger"]["lemma"] == "meet" and e["status"] == "planned", "meeting with Yoon")
     assert {"Fumio Kishida", "Yoon Suk Yeol"} <= {a["name"] for a in meet["actors"]}
     event(lambda e: e["time"]["value"] == "2024-09-27" and e["status"] == "planned", "LDP decision on 2024-09-27")
-    event(lambda e: e["status"] == "negated" and any(a["name"] == "Fumio Kishida" for a in e["actors"]), "no re-election")
+    event(
+        lambda e: e["status"] == "negated" and any(a["name"] == "Fumio Kishida" for a in e["actors"]), "no re-election"
+    )
     event(lambda e: e["time"]["value"] == "2023" and e["status"] == "occurred", "Yoon's 2023 trip to Tokyo")
     event(lambda e: e["time"]["value"] == "2024-05" and e["status"] == "occurred", "the trilateral summit in May")
-    event(lambda e: e["time"]["value"] == "2024-09-03" and e["status"] == "occurred"
-          and any(a["name"] == "Yoshimasa Hayashi" for a in e["actors"]), "Hayashi's statement")
+    event(
+        lambda e: (
+            e["time"]["value"] == "2024-09-03"
+            and e["status"] == "occurred"
+            and any(a["name"] == "Yoshimasa Hayashi" for a in e["actors"])
+        ),
+        "Hayashi's statement",
+    )

@@ -38,16 +38,19 @@ def articles(tag: str, n: int) -> list[tuple[bytes, bytes]]:
     out = []
     for i in range(n):
         aid = f"{tag}-{i:04d}"
-        body = (f"The mayor of Lyon said on Tuesday that market number {i} would reopen next week, "
-                f"according to a statement from the city council.")
+        body = (
+            f"The mayor of Lyon said on Tuesday that market number {i} would reopen next week, "
+            f"according to a statement from the city council."
+        )
         out.append((aid.encode(), json.dumps({"id": aid, "body": body}).encode()))
     return out
 
 
 def wait_events(settings, ids: set[str], timeout: float) -> set[str]:
     got: set[str] = set()
-    for record in client.consume(settings, [kafka.EVENTS], from_beginning=True, follow=True, max_wait_s=timeout,
-                                 until=lambda _idle: ids <= got):
+    for record in client.consume(
+        settings, [kafka.EVENTS], from_beginning=True, follow=True, max_wait_s=timeout, until=lambda _idle: ids <= got
+    ):
         article_id = json.loads(record.value).get("article_id")
         if article_id in ids:
             got.add(article_id)
@@ -75,8 +78,10 @@ def test_a_stage_stopped_for_a_minute_holds_back_pressure(own_pipeline):
     finally:
         os.killpg(victim.process.pid, signal.SIGCONT)
     growth = {stage: peak[stage] - before[stage] for stage in before}
-    print(f"\nback-pressure: RSS growth over {PAUSE_S:.0f}s with events stopped (MB): "
-          + ", ".join(f"{k} {v:+.0f}" for k, v in growth.items()))
+    print(
+        f"\nback-pressure: RSS growth over {PAUSE_S:.0f}s with events stopped (MB): "
+        + ", ".join(f"{k} {v:+.0f}" for k, v in growth.items())
+    )
     assert all(g < 150 for g in growth.values()), growth
     ids = {key.decode() for key, _ in items}
     got = wait_events(settings, ids, timeout=240)
@@ -100,11 +105,23 @@ def test_replay_republishes_dead_letters_to_their_source_topic(own_pipeline):
     while letters() < 1:
         assert time.monotonic() < deadline, "the bad message was not dead-lettered"
     env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=own_pipeline.bootstrap)
-    dry = subprocess.run([sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json", "--dry-run"],
-                         capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    dry = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json", "--dry-run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
     assert dry.returncode == 0 and "would replay" in dry.stdout, dry.stderr
-    done = subprocess.run([sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json"],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
     assert done.returncode == 0 and "replayed" in done.stdout, done.stderr
     # Still broken, so the replayed copy comes back to the dead-letter topic: it went to its source.
     deadline = time.monotonic() + 60

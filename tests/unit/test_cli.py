@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from shared.articles import parse_txt, read_articles
@@ -34,12 +35,21 @@ def test_jsonl_json_and_folders(tmp_path):
     (tmp_path / "c.txt").write_text("Just a body.")
     (tmp_path / "ignored.md").write_text("# not an article")
     loaded = list(read_articles([tmp_path]))
-    assert [x.origin.split("/")[-1] for x in loaded] == ["a.jsonl:1", "a.jsonl:2", "a.jsonl:4", "b.json[0]", "b.json[1]", "c.txt"]
+    assert [x.origin.split("/")[-1] for x in loaded] == [
+        "a.jsonl:1",
+        "a.jsonl:2",
+        "a.jsonl:4",
+        "b.json[0]",
+        "b.json[1]",
+        "c.txt",
+    ]
     assert loaded[1].error and loaded[1].error.startswith("not JSON")
 
 
 def test_prepare_publish_counts_rejections(tmp_path):
-    (tmp_path / "a.jsonl").write_text('{"id": "1", "body": "One."}\n{"id": "", "body": "x"}\n{"id": "3", "body": "42"}\n')
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "1", "body": "One."}\n{"id": "", "body": "x"}\n{"id": "3", "body": "42"}\n'
+    )
     items, rejected, messages = prepare_publish([tmp_path], True, 1000)
     assert [k for k, _ in items] == [b"1"]
     assert dict(rejected) == {"empty_id": 1, "no_letters": 1}
@@ -53,7 +63,7 @@ def test_filters():
     assert matches({"speaker": {"name": "Yoon Suk Yeol"}}, path, value)
     assert not matches({"speaker": {"name": "Kishida"}}, path, value)
     assert not matches({"speaker": None}, path, value)
-    with pytest.raises(Exception):
+    with pytest.raises(typer.BadParameter):
         parse_filter("no-equals-sign")
 
 
@@ -72,7 +82,9 @@ def test_help_lists_every_command():
 def test_malformed_setting_stops_with_one_line_naming_the_variable():
     proc = subprocess.run(
         [sys.executable, "-c", "from shared.settings import *; load_settings(AnnotateSettings)"],
-        env={"NEWSFLASH_BATCH_SIZE": "lots", "PATH": ""}, capture_output=True, text=True,
+        env={"NEWSFLASH_BATCH_SIZE": "lots", "PATH": ""},
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

@@ -13,7 +13,7 @@ def test_markup_becomes_spaces_and_offsets_hold():
     body = '<p>Kishida <a href="x">met</a> Yoon&nbsp;in Seoul.</p>'
     cleaned = clean_body(body)
     assert len(cleaned) == len(body)
-    assert cleaned[body.index("Kishida"):body.index("Kishida") + 7] == "Kishida"
+    assert cleaned[body.index("Kishida") : body.index("Kishida") + 7] == "Kishida"
     assert "<" not in cleaned and "&nbsp;" not in cleaned
 
 
@@ -31,7 +31,20 @@ def test_clean_body_never_changes_the_length(text):
 
 
 def test_languages():
-    assert detect_language("The minister said on Tuesday that the government would not change its plan for the city.") == "en"
-    assert detect_language("Der Bundeskanzler hat am Dienstag gesagt, dass die Regierung nicht mit der Opposition sprechen wird") == "de"
-    assert detect_language("\u6771\u4eac\u3067\u4f1a\u8b70\u304c\u958b\u304b\u308c\u305f\u3002\u9996\u76f8\u306f\u8a18\u8005\u4f1a\u898b\u3067\u8ff0\u3079\u305f\u3002") == "und"
+    assert (
+        detect_language("The minister said on Tuesday that the government would not change its plan for the city.")
+        == "en"
+    )
+    assert (
+        detect_language(
+            "Der Bundeskanzler hat am Dienstag gesagt, dass die Regierung nicht mit der Opposition sprechen wird"
+        )
+        == "de"
+    )
+    assert (
+        detect_language(
+            "\u6771\u4eac\u3067\u4f1a\u8b70\u304c\u958b\u304b\u308c\u305f\u3002\u9996\u76f8\u306f\u8a18\u8005\u4f1a\u898b\u3067\u8ff0\u3079\u305f\u3002"
+        )
+        == "und"
+    )
     assert detect_language("Too short") is None

@@ -62,9 +62,14 @@ def crash_pipeline(tmp_path_factory):
     running.stop()
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_sigkill_mid_stream_loses_nothing(crash_pipeline, stage, tmp_path):
-    articles = crash_articles(stage)
+CASES = [(stage, signal.SIGKILL) for stage in STAGES] + [("annotate", signal.SIGTERM)]
+
+
+@pytest.mark.parametrize(("stage", "sig"), CASES, ids=[f"{s}-{g.name}" for s, g in CASES])
+def test_stopped_mid_stream_loses_nothing(crash_pipeline, stage, sig, tmp_path):
+    """SIGKILL: a crash. SIGTERM: a graceful stop, which must finish or hand back its in-flight
+    batch, never acknowledge it unsent."""
+    articles = crash_articles(f"{stage}-{sig.name.lower()}")
     expected = expected_outputs(articles, tmp_path)
     ids = {a["id"] for a in articles}
     settings = crash_pipeline.settings()
@@ -85,7 +90,7 @@ def test_sigkill_mid_stream_loses_nothing(crash_pipeline, stage, tmp_path):
         if article_id in ids:
             break
     victim = crash_pipeline.workers[stage][-1]
-    Pipeline.stop_worker(victim, sig=signal.SIGKILL)
+    Pipeline.stop_worker(victim, sig=sig)
     killed_after = time.monotonic() - started
     crash_pipeline.workers[stage].remove(victim)
     restarted = crash_pipeline.start_worker(stage)

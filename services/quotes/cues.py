@@ -16,7 +16,7 @@ charge conclude disclose joke mention observe recount reiterate remark speculate
 caution counter retort quip yell shout scream whisper ask inform assure concur propose recommend
 threaten lament acknowledge brag bemoan blast slam criticize criticise praise thank tout underscore
 describe announce proclaim advise hint signal indicate estimate forecast project cite quote
-question answer interject muse wonder plead protest object rejoin reason caution posit
+question answer interject muse wonder plead protest object rejoin reason caution posit point
 """.split())
 
 COGNITION: frozenset[str] = frozenset("""

@@ -29,7 +29,8 @@ How it works, in passes over one parse:
    of hearsay (`reportedly`) attributes its clause, in two fragments around it, to nobody; so does
    an impersonal passive (`it was reported that ...`).
    Clausal contents stop before a trailing `, which ...` relative clause, a `, saying ...`
-   participle (an attribution of its own, by the same speaker) and a semicolon.
+   participle (an attribution of its own, by the same speaker) and a semicolon; they run on over
+   a clause the parser coordinated with the cue (`said they had doubts, but could not ...`).
    Content inside quotation marks is `direct`, content holding a quoted fragment is `mixed`, the
    rest `indirect`. A quotation interrupted by its attribution is one quote with two fragments.
    Reported speech nested in other reported speech is dropped: it is part of the outer content.
@@ -246,13 +247,29 @@ class _Extractor:
                     if not has_clause:
                         continue
                 start = max(lo, child.left_edge.idx)
-                end = min(hi, self._clause_end(child.left_edge.i, child.right_edge.i))
+                last = child.right_edge.i
+                if child.i > verb.i:
+                    last = self._coordinated_end(verb, last, hi)
+                end = min(hi, self._clause_end(child.left_edge.i, last))
                 if child.i < verb.i and source is not None and source.i < verb.i:
                     end = min(end, source.left_edge.idx)
                 return [(start, end)] if end > start else None
         if lemma not in cues.SPEECH and lemma not in cues.COGNITION:
             return None
         return self._inverted(verb, source, lo, hi)
+
+    def _coordinated_end(self, verb: Token, last: int, hi: int) -> int:
+        """Last token of the reported clause, grown over a clause the parser coordinated with the cue
+        (`said they had misgivings, but could not bear to ...`): it carries on what was said."""
+        for conj in verb.rights:
+            if conj.dep_ != "conj" or conj.i <= last or conj.idx >= hi or conj.pos_ not in ("VERB", "AUX"):
+                continue
+            between = self.doc[last + 1:conj.left_edge.i]
+            if conj.lemma_.lower() in cues.ALL_CUES or any(t.lower_ in ("said", "says") for t in between):
+                break
+            if any(t.dep_ == "cc" for t in between) and not any(self._in_quote(t) for t in between):
+                last = conj.right_edge.i
+        return last
 
     def _inverted(self, verb: Token, source: Token | None, lo: int, hi: int) -> list[tuple[int, int]] | None:
         """`<content>, X said.` or `<content>, X said, <content>`: the clause around the cue."""
@@ -279,8 +296,20 @@ class _Extractor:
         if rest[0].text == "," and verb.dep_ != "ROOT":
             tail_start = rest[0].idx + 1
             if self._words(tail_start, hi) and self._has_verb(lo, hi):
+                if self._adjunct(*head):
+                    # `During his years in office, X said, ...`: the circumstance is not what was said.
+                    return [(tail_start, hi)] if self._has_verb(tail_start, hi) else None
                 return [head, (tail_start, hi)]
         return None
+
+    def _adjunct(self, start: int, end: int) -> bool:
+        """Whether body[start:end] is an adverbial phrase (`During the debate`, `Speaking to students`),
+        not a clause or the subject of one: it opens with a preposition or participle and holds no
+        finite verb."""
+        toks = [t for t in self.doc[self._tok_at(start):self._tok_at(end)] if t.idx >= start and not t.is_punct]
+        if not toks or toks[0].tag_ not in ("IN", "VBG"):
+            return False
+        return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in toks)
 
     def _has_verb(self, start: int, end: int) -> bool:
         """Whether body[start:end] is a clause, not an adverbial such as `On Thursday`."""

@@ -381,3 +381,24 @@ def test_quote_only_paragraph_continues_the_previous_speaker(quotes_of) -> None:
     body = '"We will rebuild," Mayor Ana Diaz said.\n\n"It will take years, but we will do it."\n'
     (q,) = quotes_of(body)
     assert [f.text for f in q.fragments] == ["We will rebuild", "It will take years, but we will do it."]
+
+
+def test_clause_coordinated_with_the_cue_stays_in_the_content(quotes_of) -> None:
+    body = "Many voters said they had misgivings about the senator, but could not bear to insult the president."
+    q = _one(quotes_of(body), "misgivings")
+    assert q.text == "they had misgivings about the senator, but could not bear to insult the president"
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_pointed_out_is_a_reporting_cue(quotes_of) -> None:
+    body = "The mayor pointed out that the budget had grown every year since 2010."
+    q = _one(quotes_of(body), "budget")
+    assert q.text == "the budget had grown every year since 2010"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "The mayor"
+
+
+def test_interrupting_attribution_leaves_a_leading_adverbial_out(quotes_of) -> None:
+    body = "During his years in office, the governor said, the state budget doubled."
+    q = _one(quotes_of(body), "budget")
+    assert q.text == "the state budget doubled"
+    assert "During" not in q.text

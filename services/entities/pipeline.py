@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from shared.nlp.docs import doc_text
 from shared.nlp.entities import link_entities
 from shared.nlp.spans import with_body_texts
 from shared.schemas.article import Article
@@ -23,4 +24,4 @@ def extract_entities(article: Article, doc: Doc) -> list[Entity]:
     so re-processing the same article version republishes the same ids.
     """
     messages = [entity.to_message(article) for entity in link_entities(article, doc).entities]
-    return with_body_texts(messages, article.body, doc.text)
+    return with_body_texts(messages, article.body, doc_text(doc))

@@ -44,7 +44,7 @@ from services.events.taxonomy import (
     WEAPON_NOUNS,
     type_of,
 )
-from shared.nlp.docs import headline_doc
+from shared.nlp.docs import doc_text, headline_doc
 from shared.nlp.entities import EntityIndex, LinkedEntity, link_entities
 from shared.nlp.geo import resolve_place
 from shared.schemas.article import Article
@@ -108,7 +108,7 @@ class _Context:
     def __init__(self, article: Article, doc: Doc) -> None:
         self.article = article
         self.doc = doc
-        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access
+        self.text = doc_text(doc)
         # The parse is of the cleaned body (markup blanked, same length); spans quote the body.
         self.body = article.body if len(article.body) == len(self.text) else self.text
         self.index: EntityIndex = link_entities(article, doc)

@@ -59,6 +59,7 @@ from spacy.tokens import Doc, Token
 from services.quotes import cues
 from services.quotes.marks import Quoted, find_quoted
 from services.quotes.marks import lines as _lines
+from shared.nlp.docs import doc_text
 from shared.nlp.entities import EntityIndex, link_entities
 from shared.nlp.spans import with_body_texts
 from shared.schemas import Article, Cue, Quote, Speaker, message_id
@@ -109,7 +110,7 @@ class _Extractor:
     def __init__(self, article: Article, doc: Doc) -> None:
         self.article = article
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quoted = find_quoted(self.text)
         self.index: EntityIndex = link_entities(article, doc)
         self.starts = [t.idx for t in doc]
@@ -904,7 +905,7 @@ def extract_quotes(article: Article, doc: Doc) -> list[Quote]:
     `doc` is the parse of `article.body` (same text, same offsets). Deterministic: ids are
     `message_id(article.id, article.content_hash, "quote", start, end)`.
     """
-    return with_body_texts(_Extractor(article, doc).run(), article.body, doc.text)
+    return with_body_texts(_Extractor(article, doc).run(), article.body, doc_text(doc))
 
 
 __all__ = ["extract_quotes"]

@@ -43,6 +43,17 @@ def decode_doc(data: bytes, vocab: Vocab | None = None) -> Doc:
     return docs[0]
 
 
+_TEXT_KEY = "newsflash.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per doc: spaCy rebuilds it from every token on each access."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def headline_doc(doc: Doc) -> Doc | None:
     """The parse of the article's headline (offsets index `article.headline`), or None."""
     return doc.user_data.get(HEADLINE_KEY)

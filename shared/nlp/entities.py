@@ -44,7 +44,7 @@ from typing import Protocol
 from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LOWER, ORTH, SENT_START, TAG
 from spacy.tokens import Doc, Token
 
-from shared.nlp.docs import headline_doc
+from shared.nlp.docs import doc_text, headline_doc
 from shared.nlp.geo import is_demonym, is_place_name, place_key, resolve_place
 from shared.nlp.roles import TITLE_HEADS, TITLE_MODIFIERS, find_roles
 from shared.schemas.article import Article
@@ -203,7 +203,7 @@ class _Linker:
     def __init__(self, article: Article, doc: Doc) -> None:
         self.article = article
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         # One C-level read of every token attribute: creating a Token object per token per
         # attribute costs more than all the linking after it.
         columns = doc.to_array(_TOKEN_ATTRS).T

@@ -24,6 +24,8 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from shared.nlp.docs import doc_text
+
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 Tense = Literal["past", "present", "future"]
 
@@ -1174,7 +1176,7 @@ def find_time_expressions(doc: Doc, reference: date) -> list[TimeExpression]:
     possessive). Only normalisable expressions are returned, so `value` is always set here.
     Never raises on odd text.
     """
-    text = doc.text
+    text = doc_text(doc)
     candidates = _scan(text)
     covered = [(c.start, c.end) for c in candidates]
     for ent in doc.ents:

@@ -230,8 +230,15 @@ def chart(result: dict[str, Any], path: Path) -> None:
 def main() -> None:
     n = int(os.environ.get("BENCH_N", "500"))
     latency_s = float(os.environ.get("BENCH_LATENCY_S", "60"))
-    paths = bbc_paths(n)
-    loaded = list(read_articles(paths))
+    # The corpus repeats a few stories word for word: same content, same id, which ingest rightly
+    # drops as duplicates. Keep one copy of each, then top up to n.
+    loaded, paths, seen_ids = [], [], set()
+    for path in bbc_paths(n + 40):
+        item = next(read_articles([path]))
+        if item.data["id"] not in seen_ids and len(loaded) < n:
+            seen_ids.add(item.data["id"])
+            loaded.append(item)
+            paths.append(path)
     for item in loaded:
         item.data["id"] = f"bbc-{item.data['id']}"
     items = [(x.data["id"].encode(), json.dumps(x.data).encode()) for x in loaded]

@@ -48,11 +48,13 @@ def run_local(
 
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)  # also when started with SIGINT ignored
     from shared.settings import Settings, load_settings
 
     settings = load_settings(Settings)
     pipeline = Pipeline(workdir=workdir, bootstrap=bootstrap, fixed_ports=True, partitions=settings.partitions)
     prom = None
+    first_output: float | None = None
     try:
         console.print("[bold]newsflash[/]: starting the broker and every stage…")
         pipeline.start_broker()
@@ -85,7 +87,6 @@ def run_local(
         )
         expected = {key.decode() for key, _ in items}
         annotated: set[str] = set()
-        first_output: float | None = None
 
         def finished(idle_s: float) -> bool:
             # --once: every article was parsed (or skipped) and the extractors have gone quiet.
@@ -106,13 +107,13 @@ def run_local(
             if first_output is None:
                 first_output = time.monotonic() - started
             console.print(render(record.topic, data), soft_wrap=True, markup=False)
-        if first_output is not None:
-            console.print(f"\nfirst output {first_output:.1f}s after start")
         return 0
     except KeyboardInterrupt:
         console.print("\nstopping…")
         return 0
     finally:
+        if first_output is not None:
+            console.print(f"first output {first_output:.1f}s after start")
         if prom is not None:
             from shared.promserver import stop_prometheus
 

@@ -83,19 +83,10 @@ def publish(
     items, rejected, messages = prepare_publish(paths, validate, settings.max_body_bytes)
     sent = 0
     if items:
-        prod = client.producer(settings)
-        try:
-            with Progress(console=err, transient=True, disable=len(items) < 20) as progress:
-                task = progress.add_task("publishing", total=len(items))
-                futures = []
-                for key, value in items:
-                    futures.append(prod.send(topic, key=key or None, value=value))
-                for fut in futures:
-                    fut.get(timeout=30)
-                    sent += 1
-                    progress.advance(task)
-        finally:
-            prod.close()
+        with Progress(console=err, transient=True, disable=len(items) < 20) as progress:
+            task = progress.add_task("publishing", total=len(items))
+            sent = client.publish(settings, topic, [(key or None, value) for key, value in items],
+                                  on_sent=lambda: progress.advance(task))
     for line in messages:
         err.print(f"[yellow]rejected[/] {line}")
     reasons = ", ".join(f"{r}: {n}" for r, n in sorted(rejected.items()))

@@ -30,7 +30,9 @@ def producer(settings: Settings):  # type: ignore[no-untyped-def]
                          **kafka_python_config(settings))
 
 
-def publish(settings: Settings, topic: str, items: Iterable[tuple[bytes | None, bytes]]) -> int:
+def publish(settings: Settings, topic: str, items: Iterable[tuple[bytes | None, bytes]],
+            on_sent: Callable[[], None] | None = None) -> int:
+    """Send every item and wait until the broker has each one; returns how many were sent."""
     prod = producer(settings)
     sent = 0
     try:
@@ -38,6 +40,8 @@ def publish(settings: Settings, topic: str, items: Iterable[tuple[bytes | None, 
         for fut in futures:
             fut.get(timeout=30)
             sent += 1
+            if on_sent is not None:
+                on_sent()
     finally:
         prod.close()
     return sent

@@ -27,13 +27,10 @@ _TRAILING = " \t\n,;:"
 OPEN, CLOSE, EITHER = "open", "close", "either"
 
 
-@dataclass
-class Quoted:
-    """One quotation: `fragments` are (start, end) body offsets of the text inside the marks."""
+class Fragmented:
+    """Something made of (start, end) body fragments, spanning the first start to the last end."""
 
-    fragments: list[tuple[int, int]] = field(default_factory=list)
-    double: bool = True
-    balanced: bool = True
+    fragments: list[tuple[int, int]]
 
     @property
     def start(self) -> int:
@@ -42,6 +39,15 @@ class Quoted:
     @property
     def end(self) -> int:
         return self.fragments[-1][1]
+
+
+@dataclass
+class Quoted(Fragmented):
+    """One quotation: `fragments` are (start, end) body offsets of the text inside the marks."""
+
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+    double: bool = True
+    balanced: bool = True
 
     def contains(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.fragments)

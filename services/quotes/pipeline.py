@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from services.quotes import cues
-from services.quotes.marks import Quoted, find_quoted
+from services.quotes.marks import Fragmented, Quoted, find_quoted
 from services.quotes.marks import lines as _lines
 from shared.nlp.docs import doc_text
 from shared.nlp.entities import EntityIndex, link_entities
@@ -85,7 +85,7 @@ _LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \
 
 
 @dataclass
-class _Attribution:
+class _Attribution(Fragmented):
     """A quote under construction; offsets index the body."""
 
     fragments: list[tuple[int, int]]
@@ -96,14 +96,6 @@ class _Attribution:
     source_span: tuple[int, int] | None
     quoted: list[int] = field(default_factory=list)  # indexes into the Quoted list
     speaker: Speaker | None = None
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
 
 class _Extractor:

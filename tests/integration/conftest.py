@@ -140,3 +140,14 @@ def pipeline(tmp_path_factory) -> RunningPipeline:
         yield RunningPipeline(running)
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def isolated_pipeline(tmp_path_factory) -> Pipeline:
+    """A pipeline of the module's own, for tests that kill stages or the broker."""
+    running = Pipeline(workdir=tmp_path_factory.mktemp("isolated"))
+    running.start(timeout_s=120)
+    try:
+        yield running
+    finally:
+        running.stop()

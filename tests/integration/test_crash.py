@@ -53,26 +53,17 @@ def expected_outputs(articles: list[dict], tmp_path: Path) -> dict[str, set[str]
     return expected
 
 
-@pytest.fixture(scope="module")
-def crash_pipeline(tmp_path_factory):
-    """A pipeline of its own, so killing stages never disturbs the other tests."""
-    running = Pipeline(workdir=tmp_path_factory.mktemp("crash"))
-    running.start(timeout_s=120)
-    yield running
-    running.stop()
-
-
 CASES = [(stage, signal.SIGKILL) for stage in STAGES] + [("annotate", signal.SIGTERM)]
 
 
 @pytest.mark.parametrize(("stage", "sig"), CASES, ids=[f"{s}-{g.name}" for s, g in CASES])
-def test_stopped_mid_stream_loses_nothing(crash_pipeline, stage, sig, tmp_path):
+def test_stopped_mid_stream_loses_nothing(isolated_pipeline, stage, sig, tmp_path):
     """SIGKILL: a crash. SIGTERM: a graceful stop, which must finish or hand back its in-flight
     batch, never acknowledge it unsent."""
     articles = crash_articles(f"{stage}-{sig.name.lower()}")
     expected = expected_outputs(articles, tmp_path)
     ids = {a["id"] for a in articles}
-    settings = crash_pipeline.settings()
+    settings = isolated_pipeline.settings()
     client.publish(settings, kafka.RAW_ARTICLES, [(a["id"].encode(), json.dumps(a).encode()) for a in articles])
 
     # Kill the stage once it has visibly started on this batch: its first output for these ids.
@@ -89,12 +80,12 @@ def test_stopped_mid_stream_loses_nothing(crash_pipeline, stage, sig, tmp_path):
         article_id = data.get("article_id") or data.get("id") or data.get("article", {}).get("id")
         if article_id in ids:
             break
-    victim = crash_pipeline.workers[stage][-1]
+    victim = isolated_pipeline.workers[stage][-1]
     Pipeline.stop_worker(victim, sig=sig)
     killed_after = time.monotonic() - started
-    crash_pipeline.workers[stage].remove(victim)
-    restarted = crash_pipeline.start_worker(stage)
-    crash_pipeline.wait_ready(timeout_s=120, workers=[restarted])
+    isolated_pipeline.workers[stage].remove(victim)
+    restarted = isolated_pipeline.start_worker(stage)
+    isolated_pipeline.wait_ready(timeout_s=120, workers=[restarted])
 
     received: dict[str, list[str]] = {t: [] for t in kafka.OUTPUT_TOPICS}
     unique: dict[str, set[str]] = {t: set() for t in kafka.OUTPUT_TOPICS}

@@ -13,22 +13,12 @@ import uuid
 from datetime import UTC, datetime
 
 import psutil
-import pytest
 
 from shared import client, kafka
 from shared.broker import EmbeddedBroker
-from shared.runner import Pipeline
 from tests.integration.conftest import REPO
 
 PAUSE_S = float(os.environ.get("NEWSFLASH_TEST_PAUSE_S", "60"))
-
-
-@pytest.fixture(scope="module")
-def own_pipeline(tmp_path_factory):
-    running = Pipeline(workdir=tmp_path_factory.mktemp("reliability"))
-    running.start(timeout_s=120)
-    yield running
-    running.stop()
 
 
 def rss_mb(pid: int) -> float:
@@ -58,13 +48,13 @@ def wait_events(settings, ids: set[str], timeout: float) -> set[str]:
     return got
 
 
-def test_a_stage_stopped_for_a_minute_holds_back_pressure(own_pipeline):
+def test_a_stage_stopped_for_a_minute_holds_back_pressure(isolated_pipeline):
     """Events is frozen (SIGSTOP) while 300 articles flow in: upstream memory stays bounded, and
     once it resumes it rejoins its group and catches up with nothing lost."""
-    settings = own_pipeline.settings()
+    settings = isolated_pipeline.settings()
     tag = f"bp-{uuid.uuid4().hex[:6]}"
-    victim = own_pipeline.workers["events"][0]
-    upstream = [w for w in own_pipeline.all_workers() if w.stage != "events"]
+    victim = isolated_pipeline.workers["events"][0]
+    upstream = [w for w in isolated_pipeline.all_workers() if w.stage != "events"]
     before = {w.stage: rss_mb(w.process.pid) for w in upstream}
     os.killpg(victim.process.pid, signal.SIGSTOP)
     try:
@@ -90,8 +80,8 @@ def test_a_stage_stopped_for_a_minute_holds_back_pressure(own_pipeline):
     assert victim.process.poll() is None
 
 
-def test_replay_republishes_dead_letters_to_their_source_topic(own_pipeline):
-    settings = own_pipeline.settings()
+def test_replay_republishes_dead_letters_to_their_source_topic(isolated_pipeline):
+    settings = isolated_pipeline.settings()
     key = f"replay-{uuid.uuid4().hex[:8]}".encode()
     client.publish(settings, kafka.RAW_ARTICLES, [(key, b"{not json")])
 
@@ -105,7 +95,7 @@ def test_replay_republishes_dead_letters_to_their_source_topic(own_pipeline):
     deadline = time.monotonic() + 60
     while letters() < 1:
         assert time.monotonic() < deadline, "the bad message was not dead-lettered"
-    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=own_pipeline.bootstrap)
+    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=isolated_pipeline.bootstrap)
     dry = subprocess.run(
         [sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json", "--dry-run"],
         capture_output=True,
@@ -130,8 +120,8 @@ def test_replay_republishes_dead_letters_to_their_source_topic(own_pipeline):
         assert time.monotonic() < deadline, "the replayed message did not go through ingest again"
 
 
-def test_reprocess_reruns_articles_and_outputs_keep_their_ids(own_pipeline):
-    settings = own_pipeline.settings()
+def test_reprocess_reruns_articles_and_outputs_keep_their_ids(isolated_pipeline):
+    settings = isolated_pipeline.settings()
     since = datetime.now(UTC).isoformat()
     items = articles(f"reprocess-{uuid.uuid4().hex[:6]}", 2)
     ids = {key.decode() for key, _ in items}
@@ -143,7 +133,7 @@ def test_reprocess_reruns_articles_and_outputs_keep_their_ids(own_pipeline):
                 if json.loads(r.value).get("article_id") in ids]
 
     before = event_ids()
-    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=own_pipeline.bootstrap)
+    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=isolated_pipeline.bootstrap)
     done = subprocess.run([sys.executable, "-m", "shared.cli", "reprocess", "--since", since],
                           capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert done.returncode == 0 and "re-sent 2 articles" in done.stdout, (done.stdout, done.stderr)
@@ -155,19 +145,20 @@ def test_reprocess_reruns_articles_and_outputs_keep_their_ids(own_pipeline):
     assert set(after) == set(before)  # the same ids: a consumer de-duplicating by id sees no change
 
 
-def test_every_stage_survives_the_broker_going_away_and_coming_back(own_pipeline):
+def test_every_stage_survives_the_broker_going_away_and_coming_back(isolated_pipeline):
     """Memory-only broker: a restart loses every message; the stages reconnect, rejoin and go on."""
-    settings = own_pipeline.settings()
-    pids = {w.stage: w.process.pid for w in own_pipeline.all_workers()}
-    port = own_pipeline.broker.port
-    own_pipeline.broker.stop()
+    settings = isolated_pipeline.settings()
+    pids = {w.stage: w.process.pid for w in isolated_pipeline.all_workers()}
+    port = isolated_pipeline.broker.port
+    isolated_pipeline.broker.stop()
     time.sleep(3)  # the broker is really gone for a while: every client sees connection errors
-    own_pipeline.broker = EmbeddedBroker(port=port, log_path=own_pipeline.workdir / "broker-restarted.log").start()
+    log_path = isolated_pipeline.workdir / "broker-restarted.log"
+    isolated_pipeline.broker = EmbeddedBroker(port=port, log_path=log_path).start()
     kafka.create_topics(settings)
     items = articles(f"after-restart-{uuid.uuid4().hex[:6]}", 3)
     client.publish(settings, kafka.RAW_ARTICLES, items)
     ids = {key.decode() for key, _ in items}
     assert wait_events(settings, ids, timeout=180) == ids
-    for worker in own_pipeline.all_workers():
+    for worker in isolated_pipeline.all_workers():
         assert worker.process.poll() is None, f"{worker.stage} died"
         assert worker.process.pid == pids[worker.stage]

@@ -19,11 +19,13 @@ class BrokerError(RuntimeError):
 
 
 def die_with_parent() -> None:
-    """In a child before exec: SIGTERM when the parent dies, so no broker or worker is orphaned."""
+    """In a child before exec: killed when the parent dies, so no broker or worker is orphaned."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        # SIGKILL, not SIGTERM: a worker whose broker is gone can hang in a graceful stop, and
+        # at-least-once processing makes a hard stop safe.
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
 

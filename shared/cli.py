@@ -337,7 +337,11 @@ def reprocess(
         if article.ingested_at >= since and version not in versions:
             versions.add(version)
             items.append((record.key, record.value))
-    sent = client.publish(settings, kafka.ARTICLES, items) if items else 0
+    sent = 0
+    if items:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("re-sending", total=len(items))
+            sent = client.publish(settings, kafka.ARTICLES, items, on_sent=lambda: progress.advance(task))
     console.print(f"re-sent {sent} articles ingested since {since.isoformat()} to {kafka.ARTICLES}")
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 import uuid
 from collections import defaultdict
@@ -26,6 +28,13 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "integration" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
+
+
+def cli(*args: str, bootstrap: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `newsflash ARGS...` as a user would, against `bootstrap` when given."""
+    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=bootstrap) if bootstrap else None
+    return subprocess.run([sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=120)
 
 
 class RunningPipeline:

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 import uuid
 from datetime import date
 
 from shared import kafka
 from tests.conftest import shared_path
-from tests.integration.conftest import REPO
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True, cwd=REPO, timeout=120
-    )
+from tests.integration.conftest import REPO, cli
 
 
 def article_id_of(path) -> str:

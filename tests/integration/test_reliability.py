@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -16,7 +14,7 @@ import psutil
 
 from shared import client, kafka
 from shared.broker import EmbeddedBroker
-from tests.integration.conftest import REPO
+from tests.integration.conftest import cli
 
 PAUSE_S = float(os.environ.get("NEWSFLASH_TEST_PAUSE_S", "60"))
 
@@ -95,24 +93,10 @@ def test_replay_republishes_dead_letters_to_their_source_topic(isolated_pipeline
     deadline = time.monotonic() + 60
     while letters() < 1:
         assert time.monotonic() < deadline, "the bad message was not dead-lettered"
-    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=isolated_pipeline.bootstrap)
-    dry = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json", "--dry-run"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=120,
-    )
+    bootstrap = isolated_pipeline.bootstrap
+    dry = cli("replay", "--dead-letters", "--reason", "invalid_json", "--dry-run", bootstrap=bootstrap)
     assert dry.returncode == 0 and "would replay" in dry.stdout, dry.stderr
-    done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "replay", "--dead-letters", "--reason", "invalid_json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=120,
-    )
+    done = cli("replay", "--dead-letters", "--reason", "invalid_json", bootstrap=bootstrap)
     assert done.returncode == 0 and "replayed" in done.stdout, done.stderr
     # Still broken, so the replayed copy comes back to the dead-letter topic: it went to its source.
     deadline = time.monotonic() + 60
@@ -133,9 +117,7 @@ def test_reprocess_reruns_articles_and_outputs_keep_their_ids(isolated_pipeline)
                 if json.loads(r.value).get("article_id") in ids]
 
     before = event_ids()
-    env = dict(os.environ, NEWSFLASH_KAFKA_BOOTSTRAP=isolated_pipeline.bootstrap)
-    done = subprocess.run([sys.executable, "-m", "shared.cli", "reprocess", "--since", since],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    done = cli("reprocess", "--since", since, bootstrap=isolated_pipeline.bootstrap)
     assert done.returncode == 0 and "re-sent 2 articles" in done.stdout, (done.stdout, done.stderr)
     deadline = time.monotonic() + 120
     after = event_ids()

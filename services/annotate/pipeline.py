@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from shared import errors
 from shared.nlp.docs import encode_doc_b64
@@ -28,12 +29,12 @@ def should_parse(article: Article) -> str | None:
     return None
 
 
-def annotate(
+def parse_articles(
     articles: Iterable[Article], *, nlp: Language | None = None, batch_size: int = 16, n_process: int = 1
-) -> Iterator[AnnotatedArticle]:
-    """Yield one `AnnotatedArticle` per article, in order."""
+) -> Iterator[tuple[Article, Doc | None, Doc | None, str | None]]:
+    """Yield `(article, body doc, headline doc, skipped reason)` per article, in order; the docs
+    are None when the article is skipped, the headline's when it has none."""
     nlp = nlp or load_nlp()
-    label = model_label(nlp)
     articles = list(articles)
     to_parse = [a for a in articles if should_parse(a) is None]
     # Bodies and headlines go through one nlp.pipe; the headlines are short and ride along.
@@ -43,8 +44,21 @@ def annotate(
     for article in articles:
         reason = should_parse(article)
         if reason is not None:
+            yield article, None, None, reason
+        else:
+            yield article, next(bodies), next(headlines) if article.headline else None, None
+
+
+def annotate(
+    articles: Iterable[Article], *, nlp: Language | None = None, batch_size: int = 16, n_process: int = 1
+) -> Iterator[AnnotatedArticle]:
+    """Yield one `AnnotatedArticle` per article, in order."""
+    nlp = nlp or load_nlp()
+    label = model_label(nlp)
+    for article, body, headline, reason in parse_articles(
+        articles, nlp=nlp, batch_size=batch_size, n_process=n_process
+    ):
+        if body is None:
             yield AnnotatedArticle(article=article, model=label, skipped_reason=reason)
         else:
-            body = next(bodies)
-            headline = next(headlines) if article.headline else None
             yield AnnotatedArticle(article=article, model=label, doc_b64=encode_doc_b64(body, headline))

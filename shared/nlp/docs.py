@@ -38,9 +38,14 @@ def decode_doc(data: bytes, vocab: Vocab | None = None) -> Doc:
     docs = list(DocBin().from_bytes(data).get_docs(vocab or shared_vocab()))
     if len(docs) not in (1, 2):
         raise ValueError(f"expected the body's parse and at most a headline's, found {len(docs)} docs")
-    if len(docs) == 2:
-        docs[0].user_data[HEADLINE_KEY] = docs[1]
-    return docs[0]
+    return with_headline(docs[0], docs[1] if len(docs) == 2 else None)
+
+
+def with_headline(doc: Doc, headline: Doc | None) -> Doc:
+    """`doc`, carrying `headline` where `headline_doc` finds it: what decoding a parse gives."""
+    if headline is not None:
+        doc.user_data[HEADLINE_KEY] = headline
+    return doc
 
 
 _TEXT_KEY = "newsflash.text"

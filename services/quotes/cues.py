@@ -22,7 +22,7 @@ question answer interject muse wonder plead protest object rejoin reason caution
 COGNITION: frozenset[str] = frozenset("""
 believe think know feel fear hope expect worry doubt suspect understand assume guess figure
 find show suggest learn realize realise recognize recognise conclude decide acknowledge imagine
-predict reckon insist want
+predict reckon insist want discover envision fathom sense
 """.split())
 
 QUOTE_ONLY: frozenset[str] = frozenset("continue go".split())
@@ -90,6 +90,7 @@ TOPIC: frozenset[str] = frozenset("""
 speak talk write complain comment ask warn argue testify joke speculate boast brag worry rail
 lobby advocate push call fret muse rant tweet post report agree disagree lecture
 reflect elaborate weigh opine harp dwell vent blog caution inquire question
+wonder believe plead decide campaign rally care
 """.split())
 
 #: Prepositions introducing that topic.
@@ -104,6 +105,8 @@ admission denial plan agreement call demand proposal contention conclusion findi
 estimate prediction decision assurance complaint concern explanation request order notion idea
 assumption suspicion worry expectation confirmation acknowledgment acknowledgement recommendation
 offer bid intention commitment determination vision question argument rumor rumour speculation
+eagerness reluctance recognition pronouncement rhetoric implication willingness refusal desire
+wish readiness opinion theory impression feeling doubt conviction perception advice
 """.split())
 
 #: Speech nouns whose content can be the topic they take a preposition on: `comments about ...`.
@@ -126,6 +129,11 @@ reject endorse oppose support propose cite describe call compare liken accuse ch
 predict promise pledge vow demand propose applaud welcome defend attack decry lament
 mention discuss announce report note explain reveal stress emphasize emphasise reference
 back tout protest signal challenge echo detail highlight recall recount say show
+offer declare proclaim view shout bemoan thank laud hail urge encourage disclose indicate claim
+want seek expect outline underscore blame dispute champion advocate favor favour admit concede
+confirm insist rule rate
+consider examine love hate despise respect judge extol lambast grill confront explore contemplate
+downplay invoke specify paint promote compliment portray articulate embrace propound
 """.split())
 
 #: Line labels that are the newsroom's, not a speaker's (`CORRECTION: ...`).
@@ -133,5 +141,8 @@ EDITORIAL_LABELS: frozenset[str] = frozenset(
     "CORRECTION CLARIFICATION UPDATE UPDATED NOTE WATCH VIDEO PHOTOS PHOTO RELATED ADVERTISEMENT "
     "SOURCE SOURCES EXCLUSIVE BREAKING ANALYSIS OPINION POLL".split()
 ) | frozenset({"EDITOR'S NOTE", "EDITOR\u2019S NOTE", "READ MORE", "THE LATEST"})
+
+#: Verbs whose passive says something of its subject: `the plan was endorsed by the union`.
+PASSIVE_CUES: frozenset[str] = STANCE_OBJECT | NAMING | SPEECH | COGNITION
 
 ALL_CUES: frozenset[str] = SPEECH | COGNITION | QUOTE_ONLY | NAMING | DIRECTIVE | STANCE_OBJECT | INTENT | TOPIC

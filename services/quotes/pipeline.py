@@ -27,7 +27,10 @@ How it works, in passes over one parse:
    `made a promise to ...`) or, for nouns like "comments" and "questions", its topic (`remarks
    about the currency`); the speaker is the possessor or the subject of the light verb. An adverb
    of hearsay (`reportedly`) attributes its clause, in two fragments around it, to nobody; so does
-   an impersonal passive (`it was reported that ...`).
+   an impersonal passive (`it was reported that ...`). A stance or naming verb in the passive
+   (`the plan was endorsed by the union`, `he was accused of fraud`) says something of its
+   subject: the content is the subject and the verb's complement, the source the agent, if any
+   (none for a forecast nobody is said to make: `the bill is expected to pass`).
    Clausal contents stop before a trailing `, which ...` relative clause, a `, saying ...`
    participle (an attribution of its own, by the same speaker) and a semicolon; they run on over
    a clause the parser coordinated with the cue (`said they had doubts, but could not ...`).
@@ -80,8 +83,21 @@ _ADJACENT_DEPS = ("dobj", "dative", "prep", "pobj", "npadvmod", "advmod", "det",
 #: Dependents showing a clause is complete (no gap), so a `that` before it is a complementizer.
 _COMPLETE = ("dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "nsubjpass")
 
+#: Parts of speech a cue can have, besides "according (to)": "reportedly" is an adverb.
+_CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADV"})
+
 _SIGNATURE = re.compile(r"(\u2015|\u2014|\u2013|--|-)\s*([A-Z][^,(\n]*)")
 _LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)")
+
+
+def _lemma(tok: Token) -> str:
+    """The token's lemma, lower-cased, mended where the lemmatizer cut a verb's silent e
+    (`hoped` -> `hop`, `rated` -> `rat`) and the mended form is a cue."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB" and lemma not in cues.ALL_CUES and lemma + "e" in cues.ALL_CUES:
+        if tok.lower_ in (lemma + "ed", lemma + "es", lemma + "ing"):
+            return lemma + "e"
+    return lemma
 
 
 @dataclass
@@ -157,11 +173,11 @@ class _Extractor:
     # ----- cues and sources --------------------------------------------------------------------
 
     def _is_cue(self, tok: Token) -> bool:
-        if self._in_quote(tok):
-            return False
         if tok.lower_ == cues.ACCORDING:
-            return tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to"
-        lemma = tok.lemma_.lower()
+            return tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to" and not self._in_quote(tok)
+        if tok.pos_ not in _CUE_POS or self._in_quote(tok):
+            return False
+        lemma = _lemma(tok)
         if tok.lower_ in cues.HEARSAY:
             return tok.pos_ == "ADV"
         if tok.pos_ == "NOUN":
@@ -183,7 +199,7 @@ class _Extractor:
                 return child
         reporter = verb.head.head
         if (depth < 2 and verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "ccomp"
-                and reporter.lemma_.lower() in cues.SPEECH and self.doc[verb.i - 1].text == ","):
+                and _lemma(reporter) in cues.SPEECH and self.doc[verb.i - 1].text == ","):
             # `X said the plan would fail, arguing ...`: the parser hangs the participle on the
             # reported clause, but it is the reporter who argues.
             return self._subject(reporter, depth + 1)
@@ -229,7 +245,7 @@ class _Extractor:
 
     def _complement(self, verb: Token, source: Token | None) -> list[tuple[int, int]] | None:
         """The content a cue introduces as body spans (two when the attribution interrupts it)."""
-        lemma = verb.lemma_.lower()
+        lemma = _lemma(verb)
         lo, hi = self._bounds(verb)
         for child in verb.children:
             if not lo <= child.idx < hi:
@@ -258,7 +274,7 @@ class _Extractor:
             if conj.dep_ != "conj" or conj.i <= last or conj.idx >= hi or conj.pos_ not in ("VERB", "AUX"):
                 continue
             between = self.doc[last + 1:conj.left_edge.i]
-            if conj.lemma_.lower() in cues.ALL_CUES or any(t.lower_ in ("said", "says") for t in between):
+            if _lemma(conj) in cues.ALL_CUES or any(t.lower_ in ("said", "says") for t in between):
                 break
             if any(t.dep_ == "cc" for t in between) and not any(self._in_quote(t) for t in between):
                 last = conj.right_edge.i
@@ -266,7 +282,7 @@ class _Extractor:
 
     def _inverted(self, verb: Token, source: Token | None, lo: int, hi: int) -> list[tuple[int, int]] | None:
         """`<content>, X said.` or `<content>, X said, <content>`: the clause around the cue."""
-        if any(c.dep_ == "dobj" for c in verb.children) and verb.lemma_.lower() not in cues.ADDRESSEE:
+        if any(c.dep_ == "dobj" for c in verb.children) and _lemma(verb) not in cues.ADDRESSEE:
             return None
         left = verb
         if source is not None and source.i < verb.i:
@@ -332,7 +348,7 @@ class _Extractor:
         ):
             return [(start, end)]
         if lemma in cues.STANCE_OBJECT and any(c.dep_ in ("dobj", "xcomp", "oprd", "ccomp") for c in rights):
-            if len([t for t in content if not t.is_punct]) >= 2:
+            if any(not t.is_punct for t in content):  # `endorsed Smith`: one word is enough
                 return [(start, end)]
         if lemma in cues.DIRECTIVE and any(
             c.dep_ in ("xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ in ("for", "on")) for c in rights
@@ -389,6 +405,11 @@ class _Extractor:
             rights.append(child)
         return rights
 
+    @staticmethod
+    def _when(prep: Token) -> bool:
+        """Whether a prepositional phrase only says when (`on Tuesday`, `in March`)."""
+        return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
+
     def _clause_end(self, first: int, last: int) -> int:
         """End offset of tokens first..last, cut before a trailing `, which ...` relative clause or
         `, saying ...` participle: those describe the content, they are not part of it."""
@@ -415,10 +436,30 @@ class _Extractor:
         to = self.doc[tok.i + 1]
         source = next((c for c in to.children if c.dep_ == "pobj"), None)
         phrase_start = tok.idx
-        phrase_end = (source.right_edge.idx + len(source.right_edge)) if source else to.idx + len(to)
+        phrase_end = self._source_end(source) if source else to.idx + len(to)
         lo, hi = self._bounds(tok)
         pieces = [(lo, phrase_start), (phrase_end, hi)]
         return [p for p in pieces if self._words(*p)], source
+
+    def _source_end(self, source: Token) -> int:
+        """Where the phrase naming a source ends: after its noun phrase, so a clause the parser hung
+        on the name (`according to X, the move reeks of ...`) stays content, or after an apposition
+        set off by commas (`according to Jane Doe, a spokeswoman, ...`), however it was parsed."""
+        end = self._noun_phrase(source)[1]
+        i = self._tok_at(end)
+        if i >= len(self.doc) or self.doc[i].text != ",":
+            return end
+        hi = self._bounds(source)[1]
+        for j in range(i + 1, min(i + 16, len(self.doc))):
+            tok = self.doc[j]
+            if tok.idx >= hi or tok.pos_ in ("VERB", "AUX") or self._in_quote(tok):
+                break
+            if tok.text == ",":
+                first = self.doc[i + 1]
+                if j > i + 1 and first.pos_ in ("DET", "ADJ", "NOUN", "PROPN") and self._has_verb(tok.idx, hi):
+                    return self.doc[j - 1].idx + len(self.doc[j - 1])
+                break
+        return end
 
     def _adjacent_quote(self, verb: Token, source: Token | None, before_ok: bool) -> list[int]:
         """Quotations right before or right after the attribution clause of `verb`."""
@@ -434,18 +475,23 @@ class _Extractor:
                 found.append(qi)
         # After: `X said: "..."` / `X told reporters on Tuesday, "..."`.
         j = verb.i + 1
-        allowed = {t.i for t in verb.subtree if self._clause_part(t, verb)}
-        if source is not None:
-            allowed |= {t.i for t in source.subtree}
+        source_edges = (source.left_edge.i, source.right_edge.i) if source is not None else (-1, -1)
         while j < len(self.doc) and not self._in_quote(self.doc[j]):
             t = self.doc[j]
             if "\n" in t.text and not (j > 0 and self.doc[j - 1].text == ":"):
                 break
-            if t.is_space or (t.is_punct and t.text not in ".!?") or j in allowed:
+            if (t.is_space or (t.is_punct and t.text not in ".!?") or source_edges[0] <= j <= source_edges[1]
+                    or self._clause_part(t, verb)):
                 j += 1
                 continue
             break
-        if j < len(self.doc) and self._in_quote(self.doc[j]) and j - verb.i <= 12:
+        k = j - 1
+        while k > verb.i and self.doc[k].text in _MARK_CHARS:
+            k -= 1
+        # The quotation opens the complement (`said "..."`) or follows a break (`told reporters, "..."`);
+        # one inside an object (`blamed the shootings on "implicit bias"`) is part of that object.
+        opens = k == verb.i or self.doc[k].is_punct or self.doc[k].is_space
+        if opens and j < len(self.doc) and self._in_quote(self.doc[j]) and j - verb.i <= 12:
             qi = self.tok_quote[j]
             if qi not in self.claimed and qi not in found:
                 found.append(qi)
@@ -454,7 +500,7 @@ class _Extractor:
     @staticmethod
     def _clause_part(tok: Token, verb: Token) -> bool:
         """Whether `tok` hangs on `verb` only through object/adverbial links (not a clause)."""
-        while tok is not verb:
+        while tok.i != verb.i:
             if tok.dep_ not in _ADJACENT_DEPS:
                 return False
             tok = tok.head
@@ -598,6 +644,45 @@ class _Extractor:
         source_span = self._noun_phrase(source) if source is not None else None
         return [_Attribution(fragments, kind, noun, cue, source, source_span, held)]
 
+    def _passive(self, verb: Token, lemma: str) -> list[_Attribution] | None:
+        """`The plan was endorsed by the union`, `He was accused of fraud`: a passive stance or naming
+        verb says something of its subject; the content is the subject with the verb's complement
+        (`of fraud`, `to be capable of ...`), the source the agent, if any. None when the verb is not
+        such a passive or has a clause of its own (`it was reported that ...` is handled as speech);
+        no attribution at all for an agentless intention (`the bill is expected to pass`)."""
+        if lemma not in cues.PASSIVE_CUES:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if subject is None or subject.tag_ in ("WDT", "WP", "EX") or subject.lower_ == "it" or self._in_quote(subject):
+            return None
+        if any(c.dep_ == "ccomp" for c in verb.children):
+            return None
+        lo, hi = self._bounds(verb)
+        start = max(lo, subject.left_edge.idx)
+        end = min(hi, self._clause_end(subject.left_edge.i, subject.right_edge.i))
+        if end <= start:
+            return None
+        spans = [(start, end)]
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is None and lemma in cues.INTENT:
+            return []  # `the bill is expected to pass`: a forecast nobody is said to make
+        for child in verb.rights:
+            complement = child.dep_ == "prep" and child.lower_ in cues.COMPLEMENT_PREPS and not self._when(child)
+            if child.dep_ in ("oprd", "xcomp", "attr") or complement:
+                c_start = max(lo, child.left_edge.idx)
+                c_end = min(hi, self._clause_end(child.left_edge.i, child.right_edge.i))
+                if c_end > c_start:
+                    spans.append((c_start, c_end))
+                break
+        built = self._from_content(spans, [])
+        if built is None:
+            return None
+        source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        kind, fragments, held = built
+        cue = (verb.idx, verb.idx + len(verb), verb.text, lemma)
+        source_span = self._noun_phrase(source) if source is not None else None
+        return [_Attribution(fragments, kind, verb, cue, source, source_span, held)]
+
     def _hearsay(self, adverb: Token) -> list[_Attribution]:
         """`The minister reportedly resigned`: an attribution to an unnamed source, whose content is
         the clause the adverb modifies, in two fragments around the adverb."""
@@ -615,7 +700,7 @@ class _Extractor:
         return [_Attribution(pieces, "indirect", adverb, cue, None, None)]
 
     def _attribute(self, tok: Token) -> list[_Attribution]:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         if tok.lower_ in cues.HEARSAY:
             return self._hearsay(tok)
         if tok.pos_ == "NOUN":
@@ -636,6 +721,9 @@ class _Extractor:
             )
             if impersonal:
                 source = None  # `it was reported that ...`: nobody is named
+            passive = self._passive(tok, lemma)
+            if passive is not None:
+                return passive
             stance_only = lemma in cues.COGNITION and lemma not in cues.SPEECH
             if stance_only and source is None or stance_only and tok.tag_ == "VBG" and tok.dep_ != "pcomp":
                 return []  # `assuming ...`, `knowing ...`: nobody holds the stance
@@ -715,13 +803,13 @@ class _Extractor:
         pos = q.end
         line_end = text.find("\n", pos)
         line_end = len(text) if line_end == -1 else line_end
-        while pos < line_end and (text[pos] in _MARK_CHARS or text[pos] in " .,"):
+        while pos < line_end and (text[pos] in _MARK_CHARS or text[pos] in ".," or text[pos].isspace()):
             pos += 1
         match = _SIGNATURE.match(text, pos, line_end)
         if match is None:
             return None
         name_start, name_end = match.start(2), match.end(2)
-        while name_end > name_start and text[name_end - 1] in " .":
+        while name_end > name_start and (text[name_end - 1] == "." or text[name_end - 1].isspace()):
             name_end -= 1
         if not 0 < len(text[name_start:name_end].split()) <= 8:
             return None

@@ -402,3 +402,72 @@ def test_interrupting_attribution_leaves_a_leading_adverbial_out(quotes_of) -> N
     q = _one(quotes_of(body), "budget")
     assert q.text == "the state budget doubled"
     assert "During" not in q.text
+
+
+def test_stance_verb_with_a_one_word_object(quotes_of) -> None:
+    (q,) = quotes_of("The union endorsed Smith.")
+    assert q.kind == "indirect" and q.text == "Smith" and q.cue is not None and q.cue.lemma == "endorse"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "The union"
+
+
+def test_evaluative_verb_with_a_noun_phrase_object(quotes_of) -> None:
+    (q,) = quotes_of("Critics downplayed the risk of a recession.")
+    assert q.text == "the risk of a recession" and q.cue is not None and q.cue.lemma == "downplay"
+
+
+def test_passive_stance_verb_with_agent(quotes_of) -> None:
+    body = "The plan was endorsed by the teachers' union on Monday."
+    (q,) = quotes_of(body)
+    _check_offsets(body, [q])
+    assert q.text == "The plan" and q.cue is not None and q.cue.lemma == "endorse"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "the teachers' union"
+
+
+def test_passive_accusation_keeps_subject_and_complement(quotes_of) -> None:
+    body = "The senator was accused of misusing campaign funds by a watchdog group."
+    (q,) = quotes_of(body)
+    _check_offsets(body, [q])
+    assert [f.text for f in q.fragments] == ["The senator", "of misusing campaign funds"]
+    assert q.speaker.mention is not None and q.speaker.mention.text == "a watchdog group"
+
+
+def test_according_to_stops_at_the_source_noun_phrase(quotes_of) -> None:
+    (q,) = quotes_of("According to radio host John Smith, the move reeks of fear and desperation.")
+    assert q.text == "the move reeks of fear and desperation"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "radio host John Smith"
+
+
+def test_according_to_leaves_the_apposition_with_the_source(quotes_of) -> None:
+    (q,) = quotes_of("According to Jane Doe, a spokeswoman for the ministry, the talks will resume on Monday.")
+    assert q.text == "the talks will resume on Monday"
+    assert q.speaker.mention is not None and q.speaker.mention.text == "Jane Doe"
+
+
+def test_signature_after_a_non_breaking_space(quotes_of) -> None:
+    body = "\u201cWe were never told anything.\u201d\u00a0\u2015 Maria Lopez\u00a0\n"
+    (q,) = quotes_of(body)
+    assert q.kind == "direct" and q.text == "We were never told anything."
+    assert q.speaker.mention is not None and q.speaker.mention.text == "Maria Lopez"
+
+
+def test_quotation_after_the_listener_and_a_comma(quotes_of) -> None:
+    body = 'Smith told his radio audience on Monday, "We will not back down. They cannot scare us."'
+    (q,) = quotes_of(body)
+    assert q.kind == "direct" and q.text == "We will not back down. They cannot scare us."
+    assert q.speaker.mention is not None and q.speaker.mention.text == "Smith"
+
+
+def test_quoted_words_inside_an_object_stay_in_it(quotes_of) -> None:
+    (q,) = quotes_of('The report blamed the shootings on "implicit bias" among officers.')
+    assert q.kind == "mixed" and q.text == 'the shootings on "implicit bias" among officers'
+
+
+def test_stance_noun_with_infinitive(quotes_of) -> None:
+    (q,) = quotes_of("The mayor's reluctance to raise taxes angered the council.")
+    assert q.text == "to raise taxes" and q.cue is not None and q.cue.lemma == "reluctance"
+    assert q.speaker.mention is not None and q.speaker.mention.text.startswith("The mayor")
+
+
+def test_lemma_with_a_dropped_silent_e_is_mended(quotes_of) -> None:
+    (q,) = quotes_of("She hoped the talks would resume soon.")
+    assert q.text == "the talks would resume soon" and q.cue is not None and q.cue.lemma == "hope"

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from spacy import symbols as spacy_symbols
+from spacy.attrs import HEAD, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -58,6 +60,10 @@ _LOCATIVE = {"in", "at", "to", "near", "into", "inside", "outside", "across", "t
              "within", "around", "off", "onto", "towards", "toward", "along"}
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
 _AT = {"at", "outside", "inside", "near"}
+#: Nouns whose "of" names a place: "the city of Mazar-e-Sharif".
+_PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "county", "state",
+                "capital", "suburb", "port", "island", "municipality", "hub", "neighbourhood",
+                "neighborhood"}
 _ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _NAME_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
 # Clauses that do not assert their own tense: they take status, time and place from their head.
@@ -81,8 +87,14 @@ _WEAPONS = {"bomb", "device", "explosive", "grenade", "mine", "shell", "rocket",
             "bomber", "ied", "charge"}
 _KIDS_KEY = "newsflash.events.children"
 _LEMMAS_KEY = "newsflash.events.lemmas"
+_HEADS_KEY = "newsflash.events.heads"
+_CONTENT_KEY = "newsflash.events.content"
+#: Parts of speech a trigger can have (`_find_candidates`), as spaCy's POS ids.
+_CANDIDATE_POS = {spacy_symbols.VERB, spacy_symbols.NOUN, spacy_symbols.PROPN, spacy_symbols.ADJ}
 #: Whether untyped events on `WEAK_VERBS` are found at all (off: see services/events/README.md).
 PUBLISH_WEAK = False
+#: How many sentences from the lead a restatement of the main event may be to date it.
+_RESTATED_WITHIN = 8
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -133,14 +145,20 @@ class _Context:
             span = doc.char_span(0, self.dateline_end, alignment_mode="expand")
             first = bisect_right(self.sent_starts, span.end - 1) if span is not None else 1
         self.first_sentence = max(first - 1, 0)
+        self._boilerplate: dict[int, bool] = {}
+        # Sign-up prompts and captions before the story are not its lead.
+        last = min(self.first_sentence + 2, len(self.sents) - 1)
+        while self.first_sentence < last and self.furniture_only(self.first_sentence):
+            self.first_sentence += 1
         self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
         self.headline_predicates = _headline_predicates(headline_doc(doc))
         self.headline_entities = {e.id for e in self.index.entities
                                   if any(m.field == "headline" for m in e.mentions)}
-        self._boilerplate: dict[int, bool] = {}
         #: Time expressions by the candidate whose clause they modify.
         self.times_of: dict[int, list[Mention]] = {}
         self.attached_times: set[int] = set()
+        self.governors: dict[int, _Candidate | None] = {}
+        self.restatements: dict[tuple[str, str], float] = {}
 
     def sentence(self, tok: Token) -> tuple[int, SpacySpan]:
         """The index and span of the sentence `tok` is in (Token.sent rescans the doc)."""
@@ -158,8 +176,19 @@ class _Context:
             first = sent[0]
             imperative = first.tag_ == "VB" and first.dep_ == "ROOT" and not any(
                 c.dep_ in _SUBJECTS for c in _kids(first))
-            self._boilerplate[sentence] = imperative or bool(_BOILERPLATE.search(sent.text))
+            text = self.text[sent.start_char:sent.end_char]
+            self._boilerplate[sentence] = imperative or bool(_BOILERPLATE.search(text))
         return self._boilerplate[sentence]
+
+    def furniture_only(self, sentence: int) -> bool:
+        """Whether the sentence is page furniture through and through: no more than a few words
+        follow its last sign-up prompt or caption marker (a caption can run into the lead)."""
+        if not self.boilerplate(sentence):
+            return False
+        sent = self.sents[sentence]
+        text = self.text[sent.start_char:sent.end_char]
+        ends = [m.end() for m in _BOILERPLATE.finditer(text)]
+        return not ends or len(_WORDS.findall(text[ends[-1]:])) <= 6
 
     def mention_at(self, tok: Token) -> tuple[LinkedEntity, Mention] | None:
         """The entity mention covering `tok` (memoised: actors and places ask repeatedly)."""
@@ -222,17 +251,29 @@ def extract_events(article: Article, doc: Doc) -> list[Event]:
     Deterministic; ids are `message_id(article.id, content_hash, "event", start, end)` of the
     trigger. Every event has a time (the reference date when the text gives none) and a status.
     """
-    kids: list[list[Token]] = [[] for _ in range(len(doc))]
-    for tok in doc:
-        if tok.head.i != tok.i:
-            kids[tok.head.i].append(tok)
+    # One Token object per token for the whole call: spaCy builds a new one on every `doc[i]`,
+    # `tok.head` and `tok.children`, and events walk the tree tens of thousands of times.
+    tokens = list(doc)
+    columns = doc.to_array([POS, LEMMA, LOWER]).tolist()
+    offsets = doc.to_array(HEAD).astype("int64").tolist()  # relative to the token, signed
+    heads: list[Token] = []
+    kids: list[list[Token]] = [[] for _ in tokens]
+    for tok, offset in zip(tokens, offsets, strict=True):
+        heads.append(tokens[tok.i + offset])
+        if offset:
+            kids[tok.i + offset].append(tok)
+    strings = doc.vocab.strings
     doc.user_data[_KIDS_KEY] = kids
-    doc.user_data[_LEMMAS_KEY] = [_repair_lemma(tok.lemma_.lower(), tok.lower_) for tok in doc]
+    doc.user_data[_HEADS_KEY] = heads
+    doc.user_data[_LEMMAS_KEY] = [_repair_lemma(strings[lemma].lower(), strings[lower])
+                                  for _, lemma, lower in columns]
+    doc.user_data[_CONTENT_KEY] = [tokens[i] for i, row in enumerate(columns)
+                                   if row[0] in _CANDIDATE_POS]
     try:
         return _extract(article, doc)
     finally:
-        del doc.user_data[_KIDS_KEY]
-        del doc.user_data[_LEMMAS_KEY]
+        for key in (_KIDS_KEY, _HEADS_KEY, _LEMMAS_KEY, _CONTENT_KEY):
+            del doc.user_data[key]
 
 
 def _extract(article: Article, doc: Doc) -> list[Event]:
@@ -262,7 +303,7 @@ def _extract(article: Article, doc: Doc) -> list[Event]:
 # --- triggers ---------------------------------------------------------------------------------
 
 def _find_candidates(ctx: _Context) -> Iterator[_Candidate]:
-    for tok in ctx.doc:
+    for tok in ctx.doc.user_data[_CONTENT_KEY]:
         if tok.idx < ctx.dateline_end or tok.i in ctx.time_tokens:
             continue
         if tok.pos_ == "VERB":
@@ -440,6 +481,14 @@ def _kids(tok: Token) -> list[Token]:
     table = tok.doc.user_data.get(_KIDS_KEY)
     if table is None:
         return list(tok.children)
+    return table[tok.i]  # type: ignore[no-any-return]
+
+
+def _head(tok: Token) -> Token:
+    """`tok.head`, from the per-doc table `extract_events` builds (see `_kids`)."""
+    table = tok.doc.user_data.get(_HEADS_KEY)
+    if table is None:
+        return tok.head
     return table[tok.i]  # type: ignore[no-any-return]
 
 
@@ -717,19 +766,46 @@ def _office_holder(ctx: _Context, tok: Token) -> LinkedEntity | None:
 
 # --- place and time ---------------------------------------------------------------------------
 
-def _walk(tok: Token, depth: int = 0) -> Iterator[tuple[Token, Token | None, int]]:
-    """(token, governing preposition, depth) below `tok`, not entering other clauses."""
+def _walk(tok: Token, depth: int = 0, via: Token | None = None
+          ) -> Iterator[tuple[Token, Token | None, int]]:
+    """(token, governing preposition, depth) below `tok`, not entering other clauses. A name
+    after a place noun ("in the city of Mazar-e-Sharif") takes the place noun's preposition."""
     for child in _kids(tok):
         if child.dep_ in ("prep", "agent"):
+            prep = via if child.lower_ == "of" and _place_noun(tok) and via is not None else child
             for pobj in _children(child, "pobj"):
-                yield pobj, child, depth
+                yield pobj, prep, depth
                 if depth < 2:
-                    yield from _walk(pobj, depth + 1)
+                    yield from _walk(pobj, depth + 1, prep)
         elif child.dep_ in ("dobj", "npadvmod", "compound", "appos", "conj", "attr", "advmod",
                             "pobj", "nmod") and child.pos_ not in ("VERB", "AUX"):
             yield child, None, depth
             if depth < 2:
                 yield from _walk(child, depth + 1)
+
+
+def _place_noun(tok: Token) -> bool:
+    return tok.pos_ == "NOUN" and _lemma(tok) in _PLACE_NOUNS
+
+
+def _governing_preposition(tok: Token) -> Token | None:
+    """The preposition `tok` is the object of, through a place noun ("in the city of X" -> in)."""
+    if tok.dep_ != "pobj":
+        return None
+    prep = tok.head
+    noun = prep.head
+    if prep.lower_ == "of" and _place_noun(noun) and noun.dep_ == "pobj" and noun.head != noun:
+        return noun.head
+    return prep
+
+
+def _place_preposition(tok: Token) -> Token | None:
+    """`_governing_preposition`, also for a name modifying a place noun ("in Kunduz province")."""
+    while tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and tok.head != tok:
+        tok = tok.head  # "Mazar" of "Mazar - i - Sharif city"
+    if tok.dep_ in ("compound", "poss", "nmod") and _place_noun(tok.head):
+        return _governing_preposition(tok.head)
+    return _governing_preposition(tok)
 
 
 def _location(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventLocation | None:
@@ -742,8 +818,10 @@ def _location(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventLocation 
             locative = prep is not None and prep.lower_ in _LOCATIVE
             # "at the White House", "outside Trump Tower": a named building taken for an org
             if tok.ent_type_ not in _PLACE_TYPES and not (
-                    locative and tok.ent_type_ == "ORG" and prep.lower_ in _AT):
-                continue
+                    locative and tok.ent_type_ == "ORG" and prep.lower_ in _AT) and not (
+                    locative and tok.pos_ == "PROPN" and not tok.ent_type_
+                    and prep.i != tok.head.i):
+                continue  # the last: a name the model missed after "the city of"
             direct = (prep is None and (tok.dep_ == "compound" and cand.nominal
                                         or tok.dep_ == "dobj" and cand.type == "visit"))
             if (locative or direct) and (best is None or depth < best[0]):
@@ -767,6 +845,15 @@ def _place_at(ctx: _Context, tok: Token) -> EventLocation:
     for ent in ctx.doc.ents:
         if ent.start <= tok.i < ent.end:
             span = ent
+    if not tok.ent_type_:
+        # A name the model missed, whole: "Mazar - e - Sharif" is one name, not "Sharif"
+        words = ctx.doc[tok.left_edge.i:tok.i + 1]
+        if all(t.pos_ == "PROPN" or t.text == "-" for t in words):
+            span = words
+        hit = ctx.index.mention_at(span.start_char, span.end_char)
+        if hit is not None and hit[0].type in _PLACE_TYPES:
+            return _event_location(ctx.span(span.start_char, span.end_char), span.text,
+                                   hit[0].id, hit[0].place)
     return _event_location(ctx.span(span.start_char, span.end_char),
                            span.text, None, resolve_place(span.text, tok.ent_type_))
 
@@ -782,9 +869,17 @@ def _event_location(mention: Span | None, name: str, entity_id: str | None, plac
 
 def _governing_candidate(ctx: _Context, cand: _Candidate) -> _Candidate | None:
     """The event this one depends on for place and time: a purpose, an infinitive, a noun's verb."""
+    key = id(cand)
+    if key not in ctx.governors:
+        ctx.governors[key] = _find_governor(ctx, cand)
+    return ctx.governors[key]
+
+
+def _find_governor(ctx: _Context, cand: _Candidate) -> _Candidate | None:
     tok = cand.clause
     for _ in range(4):
-        if tok.head == tok:
+        head = _head(tok)
+        if head.i == tok.i:
             return None
         non_finite = ("Fin" not in tok.morph.get("VerbForm") or tok.pos_ in ("NOUN", "PROPN")
                       or any(c.lower_ == "to" and c.dep_ == "aux" for c in _kids(tok)))
@@ -792,7 +887,7 @@ def _governing_candidate(ctx: _Context, cand: _Candidate) -> _Candidate | None:
             return None
         if tok.dep_ == "conj" and _children(tok, *_SUBJECTS, *_PASSIVE_SUBJECTS):
             return None
-        tok = tok.head
+        tok = head
         owner = ctx.owner.get(tok.i)
         if owner is not None and owner is not cand:
             return owner
@@ -833,10 +928,13 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
     taken = {c.location.mention.start for c in ranked
              if c.location is not None and c.location.mention is not None}
     by_sentence_place: dict[int, list[Token]] = {}
-    for tok in ctx.doc:
-        if (tok.ent_type_ in _PLACE_TYPES and tok.dep_ == "pobj" and tok.idx >= ctx.dateline_end
-                and tok.head.lower_ in _LOCATIVE and not _taken(ctx, tok, taken)):
-            by_sentence_place.setdefault(ctx.sentence(tok)[0], []).append(tok)
+    for ent in ctx.doc.ents:
+        if ent.label_ not in _PLACE_TYPES:
+            continue
+        for tok in ent:
+            if (tok.dep_ == "pobj" and tok.idx >= ctx.dateline_end
+                    and _head(tok).lower_ in _LOCATIVE and not _taken(ctx, tok, taken)):
+                by_sentence_place.setdefault(ctx.sentence(tok)[0], []).append(tok)
     dateline_place = _dateline_place(ctx)
     for rank, cand in enumerate(ranked):
         sentence = ctx.sentence(cand.trigger)[0]
@@ -852,7 +950,7 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
         if cand.location is not None and cand.location.source == "text":
             cand.location = _finer_place(ctx, cand, sentence) or cand.location
         if rank == 0:
-            cand.time = _main_time(ctx, cand, sentence, lead_times)
+            cand.time = _main_time(ctx, cand, sentence, lead_times, ranked)
         elif cand.time is None:
             times = by_sentence_time.get(sentence, [])
             if times:
@@ -864,7 +962,8 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
 
 
 def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
-               times_by_sentence: dict[int, list[Mention]]) -> EventTime:
+               times_by_sentence: dict[int, list[Mention]],
+               others: list[_Candidate]) -> EventTime:
     """The main event's time: its own, else the nearest in its sentence, else the lead's first,
     else the reference date.
 
@@ -883,8 +982,14 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
     if own is not None and own.source == "text" and specific(own.value):
         return own
     here = [m for m in times_by_sentence.get(sentence, []) if specific(m.value)]
+    # Another mention of the same event near the top ("After Thursday's meeting") dates it.
+    same = [m for other in others if other is not cand and _restates(other, cand)
+            and ctx.sentence(other.trigger)[0] - ctx.first_sentence < _RESTATED_WITHIN
+            for m in ctx.times_of.get(id(other), []) if specific(m.value)]
     if here:
         expr = min(here, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
+    elif same:
+        expr = min(same, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
     else:
         expr = next((m for i in sorted(times_by_sentence)
                      if 0 <= i - ctx.first_sentence < 4 and not ctx.boilerplate(i)
@@ -894,6 +999,13 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
         return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
                          source="text")
     return own or EventTime(value=ctx.reference.isoformat(), source="reference_date")
+
+
+def _restates(one: _Candidate, other: _Candidate) -> bool:
+    """Whether two candidates may be mentions of one event: the same type, or the same stem."""
+    if one.type == other.type and one.type not in ("other", "statement"):
+        return True
+    return _same_stem(one.lemma.split()[0], other.lemma.split()[0])
 
 
 def _finer_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation | None:
@@ -953,34 +1065,42 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
     lead_end = ctx.sents[lead_last].end_char if ctx.sents else 0
     own = cand.location
     best: tuple[float, int, EventLocation] | None = None
+    if own is not None and own.mention is not None:
+        # The clause's own place, found through a locative or as the noun's modifier.
+        entity = ctx.index.by_id(own.entity_id) if own.entity_id else None
+        headline = entity is not None and any(m.field == "headline" for m in entity.mentions)
+        fine = own.country_code is None or (entity is not None and entity.place is not None
+                                            and entity.place.kind != "country")
+        best = (4.0 + headline + 0.75 * fine, -own.mention.start, own)
     for entity in ctx.index.entities:
         if entity.type not in _PLACE_TYPES and entity.type != "ORG":
+            continue
+        if own is not None and own.entity_id == entity.id:
             continue
         place = entity.place or resolve_place(entity.name, entity.type)
         headline = any(m.field == "headline" for m in entity.mentions)
         for mention in entity.body_mentions():
             if mention.start < ctx.dateline_end:
                 continue
-            span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            root = span.root if span is not None else None
-            prep = root.head.lower_ if root is not None and root.dep_ == "pobj" else None
-            # "at the White House", "outside Trump Tower": a named building taken for an org
-            if entity.type == "ORG" and prep not in _AT:
-                continue
-            if own is not None and own.entity_id == entity.id:
-                score = 3.0
-            elif ctx.sents[sentence].start_char <= mention.start < ctx.sents[sentence].end_char:
+            if ctx.sents[sentence].start_char <= mention.start < ctx.sents[sentence].end_char:
                 score = 2.0 - min(abs(mention.start - cand.trigger.idx), 200) / 400
             elif mention.start < lead_end:
                 score = 1.0
             else:
                 continue
+            span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            root = span.root if span is not None else None
+            governing = _place_preposition(root) if root is not None else None
+            prep = governing.lower_ if governing is not None else None
+            # "at the White House", "outside Trump Tower": a named building taken for an org
+            if entity.type == "ORG" and prep not in _AT:
+                continue
             score += 1.0 if headline else 0.0
             score += 0.75 if place is None or place.kind in ("city", "region", "other") else 0.0
             if prep in _LOCATIVE:
                 score += 1.0
-            elif prep == "from" or root is not None and root.dep_ in ("compound", "amod",
-                                                                        "nmod", "poss"):
+            elif prep == "from" or governing is None and root is not None and root.dep_ in (
+                    "compound", "amod", "nmod", "poss"):
                 # "a driver from Beckenham", "US food giant": where someone or something is from
                 score -= 1.0
             key = (score, -mention.start)
@@ -1155,18 +1275,36 @@ def _background(ctx: _Context, cand: _Candidate) -> bool:
 
 def _headline_match(ctx: _Context, cand: _Candidate) -> float:
     """How well the trigger restates the headline's action: the weight of the headline predicate
-    it shares a word stem with ("derailed" ~ "derailment"), else 0.4 when the headline only uses
-    the word, not as a predicate; 0 when the headline does not have it."""
-    stems = {w[:5] for w in (cand.lemma.split()[0], cand.trigger.lower_) if len(w) >= 3}
+    it shares a word stem with ("derailed" ~ "derailment", "meeting" ~ "meet"), else 0.4 when the
+    headline only uses the word, not as a predicate; 0 when the headline does not have it."""
+    key = (cand.lemma, cand.trigger.lower_)
+    if key not in ctx.restatements:
+        ctx.restatements[key] = _restatement(ctx, *key)
+    return ctx.restatements[key]
+
+
+def _restatement(ctx: _Context, lemma: str, form: str) -> float:
+    forms = {w for w in (lemma.split()[0], form) if len(w) >= 3}
     if ctx.headline_predicates:
         best = max((weight for word, weight in ctx.headline_predicates.items()
-                    if any(word.startswith(stem) for stem in stems)), default=0.0)
+                    if any(_same_stem(word, form) for form in forms)), default=0.0)
         if best:
             return best
         words = ctx.headline_words
-        return 0.4 if any(w.startswith(stem) for w in words for stem in stems) else 0.0
+        return 0.4 if any(_same_stem(w, form) for w in words for form in forms) else 0.0
     # Without the headline's parse (a doc parsed outside annotate), its words are all there is.
-    return 1.0 if any(w.startswith(stem) for w in ctx.headline_words for stem in stems) else 0.0
+    return 1.0 if any(_same_stem(w, form) for w in ctx.headline_words for form in forms) else 0.0
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether two words look like forms of one stem: the same first five letters, or a short
+    word and its inflection ("meet" ~ "meeting", "win" ~ "wins"; not "war" ~ "warning")."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 3:
+        return False
+    if len(short) < 5:
+        return long.startswith(short) and len(long) - len(short) <= 3
+    return short[:5] == long[:5]
 
 
 def _reports_content(ctx: _Context, cand: _Candidate) -> bool:

@@ -369,3 +369,36 @@ def test_untyped_weak_verbs_are_not_events(nlp) -> None:
     events = events_of(nlp, "Police used tear gas and saw the crowd. Rebels attacked the town.")
     triggers = {e.trigger.text for e in events}
     assert "attacked" in triggers and not triggers & {"used", "saw"}
+
+
+def test_a_headline_noun_matches_its_verb_in_the_body(nlp) -> None:
+    body = ("Protesters marched in Chicago on Monday. The meeting between Trump and Obama at the "
+            "White House lasted an hour.")
+    main = with_headline(nlp, body, "Trump meets Obama at White House")[0]
+    assert main.trigger.text == "meeting"
+
+
+def test_the_lead_skips_sign_up_prompts_before_the_story(nlp) -> None:
+    body = ("Get politics updates directly to your inbox. Subscribe now for free! "
+            "Rebels attacked a police station in Kabul on Monday.")
+    main = events_of(nlp, body)[0]
+    assert main.trigger.text == "attacked"
+    assert main.location is not None and main.location.name == "Kabul"
+
+
+def test_a_name_after_the_city_of_is_the_place(nlp) -> None:
+    body = ("Gunmen attacked the building in the city of Mazar-e-Sharif on Thursday, officials in "
+            "Afghanistan said.")
+    main = events_of(nlp, body)[0]
+    assert main.trigger.text == "attacked"
+    assert main.location is not None and main.location.source == "text"
+    assert main.location.mention is not None and main.location.mention.text.startswith("Mazar")
+
+
+def test_main_time_from_a_later_mention_of_the_same_event(nlp) -> None:
+    body = ("Trump said it was an honour to meet Obama at the White House. Protesters marched in "
+            "Chicago on Monday. After Thursday's meeting, the two men shook hands.")
+    main = with_headline(nlp, body, "Trump and Obama meet at White House")[0]
+    assert main.trigger.lemma == "meet"
+    assert main.time.mention is not None and main.time.mention.text == "Thursday"
+    assert main.time.value == "2024-08-29"  # the Thursday before the reference Tuesday

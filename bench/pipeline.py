@@ -34,24 +34,46 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 class RssSampler:
-    """Peak resident memory of every worker process (with its children), sampled twice a second."""
+    """Peak resident memory and CPU seconds of every worker process (with its children) and of the
+    broker, sampled twice a second; CPU seconds count from when sampling starts."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.peak: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self._cpu_at: dict[int, float] = {}  # pid -> CPU seconds when first seen
+        self._cpu_now: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _processes(self) -> list[tuple[str, int]]:
+        found = [(w.stage, w.process.pid) for w in self.pipeline.all_workers()]
+        broker = self.pipeline.broker
+        if broker is not None and broker.process is not None:
+            found.append(("broker", broker.process.pid))
+        return found
+
+    def _sample(self) -> None:
+        for stage, pid in self._processes():
+            try:
+                proc = psutil.Process(pid)
+                family = [proc, *proc.children(recursive=True)]
+                rss = sum(p.memory_info().rss for p in family)
+                cpu = sum(sum(p.cpu_times()[:2]) for p in family)
+            except psutil.Error:
+                continue
+            if stage != "broker":
+                self.peak[stage] = max(self.peak[stage], rss / 2**20)
+            self._cpu_at.setdefault(pid, cpu)
+            self._cpu_now[pid] = (stage, cpu)
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            for worker in self.pipeline.all_workers():
-                try:
-                    proc = psutil.Process(worker.process.pid)
-                    rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
-                except psutil.Error:
-                    continue
-                self.peak[worker.stage] = max(self.peak[worker.stage], rss / 2**20)
+            self._sample()
             self._stop.wait(0.5)
+        self._sample()
+        for pid, (stage, cpu) in self._cpu_now.items():
+            self.cpu[stage] += cpu - self._cpu_at[pid]
 
     def __enter__(self) -> RssSampler:
         self._thread.start()
@@ -106,7 +128,8 @@ def drain(
 
 def run_streaming(
     items: list[tuple[bytes, bytes]], expected: dict[str, int], annotate_workers: int, tag: str
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, dict[str, float], dict[str, float]]:
+    """Throughput (articles/s), peak RSS per service (MB) and CPU per article per process (ms)."""
     with tempfile.TemporaryDirectory() as tmp, Pipeline(workdir=Path(tmp)) as pipeline:
         for _ in range(annotate_workers - 1):
             pipeline.wait_ready(workers=[pipeline.start_worker("annotate")])
@@ -120,7 +143,8 @@ def run_streaming(
             client.publish(pipeline.settings(), kafka.RAW_ARTICLES, items)
             sent_at = dict.fromkeys(ids, started)
             last, _ = drain(pipeline.settings(), ids, expected, sent_at)
-        return len(items) / (last - started), dict(rss.peak)
+        cpu_ms = {stage: round(1000 * seconds / len(items), 1) for stage, seconds in sorted(rss.cpu.items())}
+        return len(items) / (last - started), dict(rss.peak), cpu_ms
 
 
 def run_latency(
@@ -275,9 +299,11 @@ def main() -> None:
         for line in lines
     }
     memory: dict[str, float] = defaultdict(float)
+    cpu_per_article: dict[str, dict[str, float]] = {}
     for workers in (1, 2):
-        rate, peak = run_streaming(items, expected, workers, f"s{workers}")
+        rate, peak, cpu_ms = run_streaming(items, expected, workers, f"s{workers}")
         throughput[f"streaming x{workers}"] = rate
+        cpu_per_article[f"streaming x{workers}"] = cpu_ms
         for stage, mb in peak.items():
             memory[stage] = max(memory[stage], mb)
         print(f"  streaming, {workers} annotate worker(s): {rate:.2f}/s", flush=True)
@@ -308,6 +334,7 @@ def main() -> None:
             t: {k: round(v, 3) if isinstance(v, float) else v for k, v in q.items()} for t, q in latency.items()
         },
         "peak_rss_mb": {k: round(v) for k, v in sorted(memory.items())},
+        "streaming_cpu_ms_per_article": cpu_per_article,
         "targets": {
             "streaming >= 0.85 x nlp.pipe (same processes)": min(
                 ratios["streaming x1 / nlp.pipe x1"], ratios["streaming x2 / nlp.pipe x2"]
@@ -336,6 +363,10 @@ def main() -> None:
     print("peak RSS (MB)")
     for k, v in result["peak_rss_mb"].items():
         print(f"  {k:<26} {v:8d}")
+    print("CPU per article while streaming (ms, by process)")
+    for run, per_stage in cpu_per_article.items():
+        total = sum(per_stage.values())
+        print(f"  {run:<26} " + "  ".join(f"{k} {v:.0f}" for k, v in per_stage.items()) + f"  total {total:.0f}")
     print("targets")
     for k, ok in result["targets"].items():
         print(f"  {'met    ' if ok else 'NOT met'} {k}")

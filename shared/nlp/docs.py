@@ -33,9 +33,25 @@ def encode_doc(doc: Doc, headline: Doc | None = None) -> bytes:
     return bin_.to_bytes()
 
 
+#: Strings the decoding vocabulary may hold before a fresh one replaces it. Every article adds
+#: its new names and numbers for good (about 35 an article on BBC news), so a stage that runs for
+#: months would grow without bound; 100,000 strings are a few tens of MB.
+MAX_VOCAB_STRINGS = 100_000
+
+
+def decoding_vocab() -> Vocab:
+    """The shared decoding vocabulary, replaced once it holds `MAX_VOCAB_STRINGS` strings. Docs
+    decoded before keep the old one alive only as long as they live themselves."""
+    vocab = shared_vocab()
+    if len(vocab.strings) > MAX_VOCAB_STRINGS:
+        shared_vocab.cache_clear()
+        vocab = shared_vocab()
+    return vocab
+
+
 def decode_doc(data: bytes, vocab: Vocab | None = None) -> Doc:
     """The body's doc; the headline's doc, if any, is at `doc.user_data[HEADLINE_KEY]`."""
-    docs = list(DocBin().from_bytes(data).get_docs(vocab or shared_vocab()))
+    docs = list(DocBin().from_bytes(data).get_docs(vocab or decoding_vocab()))
     if len(docs) not in (1, 2):
         raise ValueError(f"expected the body's parse and at most a headline's, found {len(docs)} docs")
     return with_headline(docs[0], docs[1] if len(docs) == 2 else None)

@@ -38,3 +38,16 @@ def test_markup_is_blanked_for_the_parse_and_offsets_hold(nlp):
 def test_non_english_is_passed_on_unparsed_with_a_reason(nlp):
     out = next(annotate([article("Texte en français.", language="fr")], nlp=nlp))
     assert out.doc_b64 is None and out.skipped_reason == "not_english"
+
+
+def test_the_decoding_vocabulary_is_replaced_before_it_grows_without_bound(nlp, monkeypatch):
+    from shared.nlp import docs
+
+    encoded = [a.doc_b64 for a in annotate(
+        [article(f"Minister Zorbanek{i} met envoy Quillery{i} in Vaduz on day {i}.") for i in range(6)], nlp=nlp)]
+    monkeypatch.setattr(docs, "MAX_VOCAB_STRINGS", len(docs.shared_vocab().strings) + 10)
+    decoded = [decode_doc_b64(data) for data in encoded]
+    assert len({id(d.vocab) for d in decoded}) > 1  # a fresh vocabulary took over on the way
+    assert len(docs.shared_vocab().strings) <= docs.MAX_VOCAB_STRINGS + 50
+    for i, doc in enumerate(decoded):  # and every doc still reads right
+        assert f"Zorbanek{i}" in doc.text and [e.text for e in doc.ents if e.label_ == "GPE"] == ["Vaduz"]

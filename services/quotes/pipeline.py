@@ -294,7 +294,7 @@ class _Extractor:
             return None
         right = verb
         for child in verb.rights:
-            if child.dep_ in _ADJACENT_DEPS or child is source:
+            if child.dep_ in _ADJACENT_DEPS or (source is not None and child.i == source.i):
                 right = child.right_edge
             else:
                 break

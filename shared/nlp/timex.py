@@ -1012,7 +1012,7 @@ def _verb_tense(verb: Token) -> Tense | None:
             # "staged celebrations to mark the entry on Friday" looks back; "planned to visit
             # on Friday" and "is expected to decide on September 27" look ahead.
             head = verb.head
-            if head is not verb and head.tag_ == "VBD" and head.lemma_.lower() not in _INTENT:
+            if head.i != verb.i and head.tag_ == "VBD" and head.lemma_.lower() not in _INTENT:
                 return "past"
             return "future"
     for aux in auxes:

@@ -35,3 +35,10 @@ def test_the_fetch_wait_is_bounded(monkeypatch):
     monkeypatch.setenv("NEWSFLASH_FETCH_WAIT_MS", "0")
     with pytest.raises(ValidationError, match="fetch_wait_ms"):
         Settings()
+
+
+def test_ingest_keeps_fausts_fetch_wait():
+    # A shorter wait lost articles when a crashed ingest recovered its table (crash test).
+    from shared.settings import IngestSettings
+
+    assert worker_consumer_fetch_wait(kafka.make_app("test-fetch-ingest", IngestSettings())) == 1500

@@ -134,6 +134,9 @@ def score(show: int = 0) -> dict[str, dict[str, dict[str, float]]]:
     counts = dict.fromkeys(QUESTIONS, 0)
     extract_seconds = 0.0
     shown = 0
+    # The ISO value's digits can share a "word" with a wrong date ('2016-02-08' with 'November 8,
+    # 2016'), so "when" is also scored on the mention text alone.
+    when_mention = {"exact": 0, "stemmed": 0}
     annotated = annotate((a for a, _ in articles), nlp=nlp)
     for (article, gold), ann in zip(articles, annotated, strict=True):
         assert ann.doc_b64 is not None, f"{article.id} was not parsed: {ann.skipped_reason}"
@@ -145,6 +148,9 @@ def score(show: int = 0) -> dict[str, dict[str, dict[str, float]]]:
         answers = {"events": event_answers(main), "lead": lead_answers(doc),
                    "lead+headline": lead_answers(headline_doc(doc), doc)}
         wrong: list[str] = []
+        mention = [main.time.mention.text] if main is not None and main.time.mention else []
+        for mode in when_mention:
+            when_mention[mode] += bool(gold["when"]) and right(mention, gold["when"], exact=mode == "exact")
         for q in QUESTIONS:
             if not gold[q]:
                 continue
@@ -167,6 +173,10 @@ def score(show: int = 0) -> dict[str, dict[str, dict[str, float]]]:
             rates = {q: hits[system, mode][q] / counts[q] if counts[q] else 0.0 for q in QUESTIONS}
             results.setdefault(system, {})[mode] = rates
             print(f"{system + ' ' + mode:22s}" + "".join(f"{rates[q]:>10.3f}" for q in QUESTIONS))
+    n_when = max(counts["when"], 1)
+    print(f"events, when from the mention text alone (no TIMEX3 value): exact "
+          f"{when_mention['exact'] / n_when:.3f}, stemmed {when_mention['stemmed'] / n_when:.3f}")
+    results["events"]["when_mention_only"] = {m: v / n_when for m, v in when_mention.items()}
     print(f"extract_events: {1000 * extract_seconds / max(len(articles), 1):.1f} ms/article "
           "(entity linking included)")
     return results

@@ -89,12 +89,7 @@ def extractor_stage(name: str, topic: str, extract: ExtractFn, settings: Any,
     from shared.stage import Stage
 
     stage = Stage(name, settings, kafka.ANNOTATED, (topic,))
-    stage.set_loaded(False)
-
-    @stage.app.task
-    async def load() -> None:
-        await stage.run_blocking(load_resources)
-        stage.set_loaded(True)
+    stage.load_at_start(load_resources)
 
     def counted(outcome: Outcome) -> None:
         for message in outcome.counted:

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 class IngestSettings(Settings):
     web_port: int = 6066
     # Faust's own wait. With 50 ms, a SIGKILLed ingest (the one stage with a table) lost 17-136
-    # of 200 articles on restart in 3 of 6 crash-test runs, never in 4 runs at 1500 ms; the cause
+    # of 200 articles on restart in 3 of 6 crash-test runs, none in 8 runs at 1500 ms; the cause
     # (table recovery racing the first fetches of a group with no commits yet) is not pinned down.
     fetch_wait_ms: int = Field(default=1500, ge=1, le=1500)
     dedup_window_s: float = Field(default=86_400.0, gt=0, description="Exact-duplicate window")

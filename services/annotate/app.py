@@ -23,7 +23,7 @@ settings = load_settings(AnnotateSettings)
 setup_logging(settings.log_level)
 stage = Stage("annotate", settings, kafka.ARTICLES, (kafka.ANNOTATED,))
 app = stage.app
-stage.set_loaded(False)
+stage.load_at_start(load_nlp)
 
 
 def parse_batch(values: list[bytes]) -> list[Outcome]:
@@ -44,12 +44,6 @@ def parse_batch(values: list[bytes]) -> list[Outcome]:
             ingested_at=article.ingested_at,
         )
     return [o for o in outcomes if o is not None]
-
-
-@app.task
-async def load_model() -> None:
-    await stage.run_blocking(load_nlp)
-    stage.set_loaded(True)
 
 
 parse = stage.batch_agent(parse_batch, settings.batch_size, settings.batch_within_s,

@@ -12,14 +12,40 @@ import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
 
 from bench.corpus import bbc_paths, machine
 from shared.extract import load_resources
 from shared.nlp.docs import decode_doc_b64
 from shared.nlp.model import load_nlp, parse_bodies
 from shared.offline import extract_articles, load_articles
+from shared.schemas import Article
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def parse_and_extract_rates(
+    articles: list[Article], nlp: Language, processes: int, rounds: int = 2
+) -> tuple[float, float, list[dict[str, Any]]]:
+    """Articles/s of bare `nlp.pipe` (bodies and headlines, what the pipeline parses) and of
+    `extract` on the same articles, after warming both up; interleaved, best of `rounds`, since
+    one run of each swings by 10-20% on a shared machine. Also returns extract's lines."""
+    texts = [a.body for a in articles] + [a.headline for a in articles if a.headline]
+    list(parse_bodies(texts[:10], nlp=nlp))
+    load_resources()
+    list(extract_articles(articles[:10], processes=processes, batch_size=32))
+    bare = extract = 0.0
+    lines: list[dict[str, Any]] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=processes))
+        bare = max(bare, len(articles) / (time.perf_counter() - started))
+        started = time.perf_counter()
+        lines = list(extract_articles(articles, processes=processes, batch_size=32))
+        extract = max(extract, len(lines) / (time.perf_counter() - started))
+    return bare, extract, lines
 
 
 def main() -> None:
@@ -27,22 +53,9 @@ def main() -> None:
     processes = int(os.environ.get("BENCH_NLP_PROCESSES", "1"))
     articles = list(load_articles(bbc_paths(n)))
     bodies = [a.body for a in articles]
-    texts = bodies + [a.headline for a in articles if a.headline]  # what the pipeline parses
     words = sum(len(b.split()) for b in bodies) / len(bodies)
     nlp = load_nlp()
-    list(parse_bodies(bodies[:10], nlp=nlp))  # warm up
-    load_resources()
-    list(extract_articles(articles[:10], processes=processes, batch_size=32))
-
-    # Interleaved, best of two: one run of each swings by 10-20% on a shared machine.
-    bare = extract = 0.0
-    for _ in range(2):
-        started = time.perf_counter()
-        list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=processes))
-        bare = max(bare, len(articles) / (time.perf_counter() - started))
-        started = time.perf_counter()
-        lines = list(extract_articles(articles, processes=processes, batch_size=32))
-        extract = max(extract, len(lines) / (time.perf_counter() - started))
+    bare, extract, _ = parse_and_extract_rates(articles, nlp, processes)
 
     from services.annotate.pipeline import annotate
 

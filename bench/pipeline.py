@@ -24,11 +24,11 @@ from typing import Any
 import psutil
 
 from bench.corpus import bbc_paths, machine
+from bench.nlp import parse_and_extract_rates
 from shared import client, kafka
 from shared.articles import read_articles
-from shared.extract import load_resources
-from shared.nlp.model import load_nlp, parse_bodies
-from shared.offline import extract_articles, load_articles
+from shared.nlp.model import load_nlp
+from shared.offline import load_articles
 from shared.runner import Pipeline
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -271,31 +271,13 @@ def main() -> None:
     for article, item in zip(articles, loaded, strict=True):
         article.id = item.data["id"]
     bodies = [a.body for a in articles]
-    texts = bodies + [a.headline for a in articles if a.headline]  # what the pipeline parses
     nlp = load_nlp()
-    list(parse_bodies(bodies[:10], nlp=nlp))
     throughput: dict[str, float] = {}
     print(f"{len(articles)} articles, {statistics.mean(len(b.split()) for b in bodies):.0f} words on average")
-
-    load_resources()
-    list(extract_articles(articles[:10], processes=1, batch_size=32))
-    lines: list[dict[str, Any]] = []
     for procs in (1, 2):
-        # Interleaved, best of two: one run of each swings by 10-20% on a shared machine.
-        for _ in range(2):
-            def run_parse(p: int = procs) -> None:
-                list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=p))
-
-            rate = timed_rate(len(bodies), run_parse)
-            throughput[f"nlp.pipe x{procs}"] = max(throughput.get(f"nlp.pipe x{procs}", 0.0), rate)
-
-            def run_extract(p: int = procs) -> None:
-                lines[:] = list(extract_articles(articles, processes=p, batch_size=32))
-
-            rate = timed_rate(len(articles), run_extract)
-            throughput[f"extract x{procs}"] = max(throughput.get(f"extract x{procs}", 0.0), rate)
-        print(f"  bare nlp.pipe, {procs} process(es): {throughput[f'nlp.pipe x{procs}']:.2f}/s; "
-              f"extract: {throughput[f'extract x{procs}']:.2f}/s (best of 2)", flush=True)
+        bare, extract, lines = parse_and_extract_rates(articles, nlp, procs)
+        throughput[f"nlp.pipe x{procs}"], throughput[f"extract x{procs}"] = bare, extract
+        print(f"  bare nlp.pipe, {procs} process(es): {bare:.2f}/s; extract: {extract:.2f}/s (best of 2)", flush=True)
     expected = expected_counts(lines)
     per_article = {
         line["article_id"]: {

@@ -51,7 +51,7 @@ from shared.nlp.entities import EntityIndex, LinkedEntity, link_entities
 from shared.nlp.geo import resolve_place
 from shared.schemas.article import Article
 from shared.schemas.common import Span, message_id
-from shared.schemas.entity import Mention
+from shared.schemas.entity import Mention, Place
 from shared.schemas.event import Actor, Event, EventLocation, EventTime, Trigger
 
 _SUBJECTS = {"nsubj", "csubj"}
@@ -60,6 +60,9 @@ _LOCATIVE = {"in", "at", "to", "near", "into", "inside", "outside", "across", "t
              "within", "around", "off", "onto", "towards", "toward", "along"}
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
 _AT = {"at", "outside", "inside", "near"}
+#: Types the small model gives a named building ("at the White House", "outside Trump Towers"):
+#: after one of `_AT` they name a place.
+_BUILDING_TYPES = {"ORG", "WORK_OF_ART", "PRODUCT"}
 #: Nouns whose "of" names a place: "the city of Mazar-e-Sharif".
 _PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "county", "state",
                 "capital", "suburb", "port", "island", "municipality", "hub", "neighbourhood",
@@ -72,6 +75,8 @@ _OBJECT_CONTROL = {"ask", "urge", "order", "tell", "invite", "persuade", "force"
                    "encourage", "call", "appeal", "help", "want", "expect", "require"}
 _HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
 _PERSONAL = {"he", "she", "him", "her", "his", "hers"}
+#: Pronouns an organisation goes by ("the company said it would").
+_COLLECTIVE = {"it", "its", "they", "their"}
 _PATIENT_POSSESSOR = {"arrest", "killing", "death", "injury", "dismissal", "charge", "sentence",
                       "attack", "appointment"}
 _AGENT_OF = {"visit", "statement", "resignation", "protest", "appeal", "meeting", "election",
@@ -80,7 +85,12 @@ _AGENT_OF = {"visit", "statement", "resignation", "protest", "appeal", "meeting"
 _WORDS = re.compile(r"[^\W_]+")
 _BOILERPLATE = re.compile(r"\b(?:subscrib\w*|newsletter|inbox|click to|share on|opens in new|"
                           r"image (?:copyright|caption)|media caption|sign up|read more|"
-                          r"all rights reserved|cookies?)\b", re.I)
+                          r"all rights reserved|cookies?|try again later|"
+                          r"invalid email)(?!\w)", re.I)
+#: Markers a caption follows: what comes after them in their sentence is the caption.
+_CAPTION = re.compile(r"\b(?:image (?:copyright|caption)|media caption)(?!\w)", re.I)
+#: How a sentence ends when it is one: a caption or a button label ends without a stop.
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
 #: Types whose object is the one addressed ("told X", "urged X to").
 _ADDRESSED = {"statement", "appeal", "demand", "threat"}
 _WEAPONS = {"bomb", "device", "explosive", "grenade", "mine", "shell", "rocket", "missile",
@@ -93,6 +103,10 @@ _CONTENT_KEY = "newsflash.events.content"
 _CANDIDATE_POS = {spacy_symbols.VERB, spacy_symbols.NOUN, spacy_symbols.PROPN, spacy_symbols.ADJ}
 #: Whether untyped events on `WEAK_VERBS` are found at all (off: see services/events/README.md).
 PUBLISH_WEAK = False
+#: Event types too general to say two mentions are of one event.
+_VAGUE_TYPES = {"other", "statement"}
+#: The share of a headline predicate's weight a body trigger of the same type gets.
+_SAME_TYPE = 0.6
 #: How many sentences from the lead a restatement of the main event may be to date it.
 _RESTATED_WITHIN = 8
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -146,18 +160,22 @@ class _Context:
             first = bisect_right(self.sent_starts, span.end - 1) if span is not None else 1
         self.first_sentence = max(first - 1, 0)
         self._boilerplate: dict[int, bool] = {}
-        # Sign-up prompts and captions before the story are not its lead.
-        last = min(self.first_sentence + 2, len(self.sents) - 1)
+        # Sign-up prompts, share buttons and captions before the story are not its lead.
+        last = min(self.first_sentence + 4, len(self.sents) - 1)
         while self.first_sentence < last and self.furniture_only(self.first_sentence):
             self.first_sentence += 1
         self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
-        self.headline_predicates = _headline_predicates(headline_doc(doc))
+        self.headline_predicates, self.headline_types = _headline_predicates(headline_doc(doc))
         self.headline_entities = {e.id for e in self.index.entities
                                   if any(m.field == "headline" for m in e.mentions)}
+        self.headline_places = _headline_places(self.index, headline_doc(doc))
         #: Time expressions by the candidate whose clause they modify.
         self.times_of: dict[int, list[Mention]] = {}
         self.attached_times: set[int] = set()
         self.governors: dict[int, _Candidate | None] = {}
+        self._places: dict[str, Place | None] = {}
+        self._town_tokens: set[int] | None = None
+        self._furniture_ends: dict[int, int] = {}
         self.restatements: dict[tuple[str, str], float] = {}
 
     def sentence(self, tok: Token) -> tuple[int, SpacySpan]:
@@ -182,13 +200,74 @@ class _Context:
 
     def furniture_only(self, sentence: int) -> bool:
         """Whether the sentence is page furniture through and through: no more than a few words
-        follow its last sign-up prompt or caption marker (a caption can run into the lead)."""
+        follow its last sign-up prompt or caption marker, or what follows does not end as a
+        sentence does (a caption has no full stop; a caption can run into the lead, which has)."""
         if not self.boilerplate(sentence):
             return False
         sent = self.sents[sentence]
         text = self.text[sent.start_char:sent.end_char]
         ends = [m.end() for m in _BOILERPLATE.finditer(text)]
-        return not ends or len(_WORDS.findall(text[ends[-1]:])) <= 6
+        return (not ends or len(_WORDS.findall(text[ends[-1]:])) <= 6
+                or not _SENTENCE_END.search(text))
+
+    def in_furniture(self, tok: Token) -> bool:
+        """Whether `tok` is page furniture: in a furniture-only sentence, or before the last
+        sign-up prompt of a sentence the story's own text runs on from ("Could not subscribe,
+        try again later Invalid Email At least seven people died"). After a caption marker the
+        caption runs on with no stop to tell where it ends, so that sentence is furniture."""
+        sentence, sent = self.sentence(tok)
+        if not self.boilerplate(sentence):
+            return False
+        if sentence not in self._furniture_ends:
+            end = sent.end_char
+            if not self.furniture_only(sentence):
+                text = self.text[sent.start_char:sent.end_char]
+                markers = list(_BOILERPLATE.finditer(text))
+                if markers and not _CAPTION.fullmatch(markers[-1].group()):
+                    end = sent.start_char + markers[-1].end()
+            self._furniture_ends[sentence] = end
+        return tok.idx < self._furniture_ends[sentence]
+
+    def place_of(self, entity: LinkedEntity) -> Place | None:
+        """Where a place entity is; for an organisation, where it is when the name is a known
+        town that the text never calls "the X": the small model often types a town it does not
+        know as an organisation ("the Croydon tram crash"), never "the White House" a town."""
+        if entity.id not in self._places:
+            place = None
+            if entity.type in _PLACE_TYPES:
+                place = entity.place or resolve_place(entity.name, entity.type)
+            elif entity.type == "ORG":
+                found = resolve_place(entity.name, "GPE")
+                if (found is not None and found.kind in ("city", "region")
+                        and not any(self._determined(m) for m in entity.body_mentions())):
+                    place = found
+            self._places[entity.id] = place
+        return self._places[entity.id]
+
+    def _determined(self, mention: Mention) -> bool:
+        """Whether the name itself takes "the" ("the White House"; not "the Croydon tram")."""
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        return any(c.dep_ == "det" and c.lower_ == "the" for c in _kids(root)) or (
+            root.i > 0 and self.doc[root.i - 1].lower_ == "the" and root.dep_ != "compound")
+
+    def place_token(self, tok: Token) -> bool:
+        """Whether `tok` names a place: the model says so, or its entity is a town (`place_of`)."""
+        if tok.ent_type_ in _PLACE_TYPES:
+            return True
+        if tok.ent_type_ != "ORG":
+            return False
+        if self._town_tokens is None:
+            self._town_tokens = set()
+            for entity in self.index.entities:
+                if entity.type == "ORG" and self.place_of(entity) is not None:
+                    for m in entity.body_mentions():
+                        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                        if span is not None:
+                            self._town_tokens.update(range(span.start, span.end))
+        return tok.i in self._town_tokens
 
     def mention_at(self, tok: Token) -> tuple[LinkedEntity, Mention] | None:
         """The entity mention covering `tok` (memoised: actors and places ask repeatedly)."""
@@ -222,26 +301,48 @@ def _time_mentions(index: EntityIndex) -> list[Mention]:
             for m in e.body_mentions() if m.value]
 
 
-def _headline_predicates(headline: Doc | None) -> dict[str, float]:
+def _headline_predicates(headline: Doc | None) -> tuple[dict[str, float], dict[str, float]]:
     """What the headline says happened: the lemmas and forms of its verbs and eventive nouns,
-    weighted 1.0 for a main predicate (a root, or a clause joined to one), less for the rest.
+    weighted 1.0 for a main predicate (a root, or a clause joined to one), less for the rest;
+    and the same weights by the predicates' event types ("attack" for "Taliban strike").
 
     Headlines drop auxiliaries and articles ("Taliban strike German consulate", "Seven killed
     as tram derails"), so any content verb counts, and a root noun counts when it is eventive
     ("Croydon tram crash: ...").
     """
     if headline is None:
-        return {}
+        return {}, {}
     found: dict[str, float] = {}
+    types: dict[str, float] = {}
     for tok in headline:
         if tok.pos_ == "VERB" and _lemma(tok) not in NON_EVENTS:
             weight = 1.0 if tok.dep_ in ("ROOT", "conj", "ccomp", "parataxis") else 0.7
+            kind: str | None = _classify_verb(tok, _phrasal(tok))
         elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and _noun_type(tok) is not None:
             weight = 0.8 if tok.dep_ in ("ROOT", "nsubj", "dobj") else 0.5
+            kind = _noun_type(tok)
         else:
             continue
         for word in (_lemma(tok), tok.lower_):
             found[word] = max(found.get(word, 0.0), weight)
+        if kind is not None and kind not in _VAGUE_TYPES:
+            types[kind] = max(types.get(kind, 0.0), weight)
+    return found, types
+
+
+def _headline_places(index: EntityIndex, headline: Doc | None) -> set[str]:
+    """The entities the headline names after a locative preposition ("meets Obama at the White
+    House", "protest in Croydon"): where the headline says it happened."""
+    if headline is None:
+        return set()
+    found = set()
+    for entity in index.entities:
+        for mention in entity.mentions:
+            if mention.field != "headline":
+                continue
+            span = headline.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in _LOCATIVE:
+                found.add(entity.id)
     return found
 
 
@@ -390,9 +491,22 @@ def _nominal(tok: Token) -> _Candidate | None:
             and (_lemma(head) in LIGHT_VERBS or head.lemma_ == "be")
             and _light_object(head) == tok):
         clause = head
+    elif _undergone(tok):
+        # "came under fire", "is under investigation": the verb's subject undergoes the event
+        clause = head.head
+        if lemma == "fire":
+            kind = "criticism"
     if kind == "market_move" or lemma in MARKET_VERBS:
         kind = "market_move" if _about_market(tok) else kind
     return _Candidate(trigger=tok, type=kind, nominal=True, clause=clause, lemma=lemma)
+
+
+def _undergone(tok: Token) -> bool:
+    """Whether an eventive noun is what its clause's subject is under ("X came under fire",
+    "Y is under investigation", "Z remains under arrest")."""
+    head = tok.head
+    return (tok.dep_ == "pobj" and head.lower_ == "under" and head.dep_ == "prep"
+            and head.head.pos_ in ("VERB", "AUX") and head.head != head)
 
 
 def _absorb_nominals(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -531,6 +645,10 @@ def _classify_verb(tok: Token, phrase: str) -> str:
         hosted = _noun_type(objects[0])
         if hosted is not None and hosted != "other":
             return hosted
+    if lemma == "try" and not _children(tok, "nsubjpass") and not any(
+            o.ent_type_ == "PERSON" or _lemma(o) in ("case", "suspect", "defendant")
+            for o in objects):
+        return "other"  # "whatever he tries", "try again": an attempt, not a trial
     if lemma in ("explode", "detonate", "go") and any(
             _lemma(c) in _WEAPONS for c in _children(tok, "nsubj", "nsubjpass", "dobj")):
         return "attack"  # "a bomb exploded" is an attack, "a boiler exploded" an accident
@@ -619,7 +737,7 @@ def _nominal_agents(ctx: _Context, cand: _Candidate, depth: int = 0) -> list[Tok
             agents.extend(_children(child, "pobj"))
         elif child.dep_ == "prep" and child.lower_ == "of" and cand.type in _AGENT_OF:
             agents.extend(_children(child, "pobj"))
-    if not agents and cand.clause != trigger:
+    if not agents and cand.clause != trigger and not _undergone(trigger):
         agents, _ = _subject(ctx, cand.clause, depth)
     elif not agents and trigger.dep_ == "pobj" and trigger.head.dep_ == "prep":
         governor = trigger.head.head
@@ -635,7 +753,10 @@ def _actors(ctx: _Context, cand: _Candidate) -> list[Actor]:
     if cand.nominal:
         found += [("agent", t) for t in _nominal_agents(ctx, cand)]
         if cand.clause != cand.trigger:
-            found += [("patient", t) for t in _subject(ctx, cand.clause)[1]]
+            agents, patients = _subject(ctx, cand.clause)
+            found += [("patient", t) for t in patients]
+            if _undergone(cand.trigger):
+                found += [("patient", t) for t in agents]
         for child in _kids(cand.trigger):
             if child.dep_ == "poss" and cand.type in _PATIENT_POSSESSOR:
                 found.append(("patient", child))
@@ -694,7 +815,8 @@ def _actors(ctx: _Context, cand: _Candidate) -> list[Actor]:
 
 
 def _noun_phrase(tok: Token) -> tuple[int, int]:
-    """Offsets of `tok` with its left modifiers ("Japan's outgoing Prime Minister Fumio Kishida")."""
+    """Offsets of `tok` with its left modifiers ("Japan's outgoing Prime Minister Fumio Kishida"),
+    and for a common noun the "of" phrase that says whose it is ("the makers of Toblerone")."""
     start = tok
     for left in tok.lefts:
         if left.dep_ not in ("punct", "cc", "prep") and left.pos_ != "PUNCT":
@@ -704,6 +826,11 @@ def _noun_phrase(tok: Token) -> tuple[int, int]:
     for right in tok.rights:
         if right.dep_ in ("compound", "flat", "nummod") or right.ent_iob_ == "I":
             end = right
+        elif (right.dep_ == "prep" and right.lower_ == "of" and tok.pos_ == "NOUN"
+              and right.right_edge.i - tok.i <= 6
+              and any(t.ent_type_ in _NAME_TYPES for t in right.subtree)):
+            end = right.right_edge  # "the makers of Toblerone", "fans of the Chicago Cubs"
+            break
         else:
             break
     return start.idx, end.idx + len(end.text)
@@ -721,6 +848,9 @@ def _resolve_actor(ctx: _Context, tok: Token, role: str, exclude: set[str]) -> A
         entity = None
     if entity is None and tok.pos_ == "PRON" and tok.lower_ in _PERSONAL:
         entity = _antecedent(ctx, tok, exclude)
+        start, end = tok.idx, tok.idx + len(tok.text)
+    elif entity is None and tok.lower_ in _COLLECTIVE:
+        entity = _governing_subject(ctx, tok)
         start, end = tok.idx, tok.idx + len(tok.text)
     if entity is None and _lemma(tok) in OFFICE_NOUNS:
         entity = _office_holder(ctx, tok)
@@ -747,6 +877,26 @@ def _antecedent(ctx: _Context, pronoun: Token, exclude: set[str]) -> LinkedEntit
                 span.root.dep_ == "appos" and span.root.head.dep_ in ("nsubj", "nsubjpass")):
             return entity
     return earlier[0][0]
+
+
+def _governing_subject(ctx: _Context, pronoun: Token) -> LinkedEntity | None:
+    """The organisation or country "it"/"they" stands for when it is the subject of the clause
+    the pronoun's clause depends on ("Mondelez said it had changed the design", "the Taliban
+    said they carried out the attack", "Toblerone came under fire after it increased ...")."""
+    clause = pronoun.head
+    for _ in range(3):
+        if clause.dep_ not in ("ccomp", "advcl", "conj", "parataxis") or clause.head == clause:
+            return None
+        clause = clause.head
+        for subject in _children(clause, "nsubj", "nsubjpass"):
+            # the subject, or its apposition ("The makers, Mondelez International, said")
+            for named in (subject, *_children(subject, "appos")):
+                hit = ctx.mention_at(named)
+                if hit is not None and hit[0].type in ("ORG", "GPE", "NORP"):
+                    return hit[0]
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in _kids(clause)):
+            return None  # someone else's clause: "he said it ..."
+    return None
 
 
 def _office_holder(ctx: _Context, tok: Token) -> LinkedEntity | None:
@@ -817,8 +967,8 @@ def _location(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventLocation 
         for tok, prep, depth in _walk(head):
             locative = prep is not None and prep.lower_ in _LOCATIVE
             # "at the White House", "outside Trump Tower": a named building taken for an org
-            if tok.ent_type_ not in _PLACE_TYPES and not (
-                    locative and tok.ent_type_ == "ORG" and prep.lower_ in _AT) and not (
+            if not ctx.place_token(tok) and not (
+                    locative and tok.ent_type_ in _BUILDING_TYPES and prep.lower_ in _AT) and not (
                     locative and tok.pos_ == "PROPN" and not tok.ent_type_
                     and prep.i != tok.head.i):
                 continue  # the last: a name the model missed after "the city of"
@@ -838,7 +988,7 @@ def _place_at(ctx: _Context, tok: Token) -> EventLocation:
     hit = ctx.mention_at(tok)
     if hit is not None:
         entity, mention = hit
-        place = entity.place or resolve_place(entity.name, entity.type)
+        place = ctx.place_of(entity) or resolve_place(entity.name, entity.type)
         return _event_location(ctx.span(mention.start, mention.end),
                                entity.name, entity.id, place)
     span = ctx.doc[tok.i:tok.i + 1]
@@ -948,7 +1098,7 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
             elif dateline_place is not None:
                 cand.location = dateline_place
         if cand.location is not None and cand.location.source == "text":
-            cand.location = _finer_place(ctx, cand, sentence) or cand.location
+            cand.location = _finer_place(ctx, cand, sentence, rank == 0) or cand.location
         if rank == 0:
             cand.time = _main_time(ctx, cand, sentence, lead_times, ranked)
         elif cand.time is None:
@@ -964,8 +1114,8 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
 def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
                times_by_sentence: dict[int, list[Mention]],
                others: list[_Candidate]) -> EventTime:
-    """The main event's time: its own, else the nearest in its sentence, else the lead's first,
-    else the reference date.
+    """The main event's time: its own, else the nearest in its sentence, else the first in the
+    lead or before the event's sentence, else the reference date.
 
     Only a specific date counts here: not "now" or "recently" (a _REF value) and not a date
     years away from the reference date, which in a news story's lead is background ("the
@@ -991,8 +1141,10 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
     elif same:
         expr = min(same, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
     else:
+        # The lead's first date: the lead's four sentences, or down to the event's own.
+        window = max(4, sentence - ctx.first_sentence + 1)
         expr = next((m for i in sorted(times_by_sentence)
-                     if 0 <= i - ctx.first_sentence < 4 and not ctx.boilerplate(i)
+                     if 0 <= i - ctx.first_sentence < window and not ctx.boilerplate(i)
                      for m in sorted(times_by_sentence[i], key=lambda m: m.start)
                      if specific(m.value)), None)
     if expr is not None:
@@ -1008,22 +1160,35 @@ def _restates(one: _Candidate, other: _Candidate) -> bool:
     return _same_stem(one.lemma.split()[0], other.lemma.split()[0])
 
 
-def _finer_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation | None:
+def _finer_place(ctx: _Context, cand: _Candidate, sentence: int, main: bool = False
+                 ) -> EventLocation | None:
     """A city or region of the event's country named in its sentence, for a country-level place:
-    "killed in Afghanistan ... in Mazar-i-Sharif" is placed in Mazar-i-Sharif."""
+    "killed in Afghanistan ... in Mazar-i-Sharif" is placed in Mazar-i-Sharif. For the main
+    event, also one the headline names that the lead names too ("Attack in Mazar-e-Sharif":
+    "... a consulate in Afghanistan. Gunmen attacked it in the city of Mazar-e-Sharif")."""
     assert cand.location is not None
     entity = ctx.index.by_id(cand.location.entity_id) if cand.location.entity_id else None
-    if entity is None or entity.place is None or entity.place.kind != "country":
+    country = ctx.place_of(entity) if entity is not None else None
+    if country is None or country.kind != "country":
         return None
     sent = ctx.sents[sentence]
-    finer = [(abs(m.start - cand.trigger.idx), e, m) for e in ctx.index.entities
-             if e.place is not None and e.place.kind in ("city", "region")
-             and e.place.country_code == entity.place.country_code
-             for m in e.body_mentions() if sent.start_char <= m.start < sent.end_char]
+    lead_end = ctx.sents[min(ctx.first_sentence + 2, len(ctx.sents) - 1)].end_char
+    finer = []
+    for e in ctx.index.entities:
+        place = ctx.place_of(e) if e.type in _PLACE_TYPES or e.type == "ORG" else None
+        if (place is None or place.kind not in ("city", "region")
+                or place.country_code != country.country_code):
+            continue
+        headline = main and any(m.field == "headline" for m in e.mentions)
+        for m in e.body_mentions():
+            if sent.start_char <= m.start < sent.end_char:
+                finer.append((0, abs(m.start - cand.trigger.idx), e, m, place))
+            elif headline and ctx.dateline_end <= m.start < lead_end:
+                finer.append((1, abs(m.start - cand.trigger.idx), e, m, place))
     if not finer:
         return None
-    _, best, mention = min(finer, key=lambda f: (f[0], f[2].start))
-    return _event_location(ctx.span(mention.start, mention.end), best.name, best.id, best.place)
+    _, _, best, mention, place = min(finer, key=lambda f: (f[0], f[1], f[3].start))
+    return _event_location(ctx.span(mention.start, mention.end), best.name, best.id, place)
 
 
 def _taken(ctx: _Context, tok: Token, starts: set[int]) -> bool:
@@ -1069,15 +1234,16 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
         # The clause's own place, found through a locative or as the noun's modifier.
         entity = ctx.index.by_id(own.entity_id) if own.entity_id else None
         headline = entity is not None and any(m.field == "headline" for m in entity.mentions)
-        fine = own.country_code is None or (entity is not None and entity.place is not None
-                                            and entity.place.kind != "country")
+        own_place = ctx.place_of(entity) if entity is not None else None
+        fine = own.country_code is None or (own_place is not None and own_place.kind != "country")
         best = (4.0 + headline + 0.75 * fine, -own.mention.start, own)
     for entity in ctx.index.entities:
-        if entity.type not in _PLACE_TYPES and entity.type != "ORG":
+        if entity.type not in _PLACE_TYPES and entity.type not in _BUILDING_TYPES:
             continue
         if own is not None and own.entity_id == entity.id:
             continue
-        place = entity.place or resolve_place(entity.name, entity.type)
+        place = ctx.place_of(entity)
+        town = entity.type == "ORG" and place is not None
         headline = any(m.field == "headline" for m in entity.mentions)
         for mention in entity.body_mentions():
             if mention.start < ctx.dateline_end:
@@ -1086,6 +1252,8 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
                 score = 2.0 - min(abs(mention.start - cand.trigger.idx), 200) / 400
             elif mention.start < lead_end:
                 score = 1.0
+            elif entity.id in ctx.headline_places:
+                score = 0.5  # further down, but where the headline says it happened
             else:
                 continue
             span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -1093,12 +1261,14 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
             governing = _place_preposition(root) if root is not None else None
             prep = governing.lower_ if governing is not None else None
             # "at the White House", "outside Trump Tower": a named building taken for an org
-            if entity.type == "ORG" and prep not in _AT:
+            if entity.type in _BUILDING_TYPES and not town and prep not in _AT:
                 continue
             score += 1.0 if headline else 0.0
             score += 0.75 if place is None or place.kind in ("city", "region", "other") else 0.0
             if prep in _LOCATIVE:
                 score += 1.0
+            elif root is not None and _names_event(root):
+                score += 0.5  # "the Croydon tram crash", "the Brussels summit": where it was
             elif prep == "from" or governing is None and root is not None and root.dep_ in (
                     "compound", "amod", "nmod", "poss"):
                 # "a driver from Beckenham", "US food giant": where someone or something is from
@@ -1110,6 +1280,18 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
     if best is not None:
         return best[2]
     return own
+
+
+def _names_event(tok: Token) -> bool:
+    """Whether `tok` modifies an eventive noun, directly or through a compound ("Croydon" in
+    "the Croydon tram crash")."""
+    for _ in range(3):
+        if tok.dep_ not in ("compound", "nmod", "amod") or tok.head == tok:
+            return False
+        tok = tok.head
+        if tok.pos_ == "NOUN" and _noun_type(tok) is not None:
+            return True
+    return False
 
 
 # --- status -----------------------------------------------------------------------------------
@@ -1222,7 +1404,8 @@ def _future_time(ctx: _Context, cand: _Candidate) -> bool:
 WEIGHTS = {"lead": 3.0, "root": 1.5, "conj": 0.6, "framed": 0.7, "complement": 0.3, "typed": 1.0,
            "bare_noun": -0.5, "reporting": -2.5, "named": 0.5, "headline_actor": 2.0,
            "time": 0.2, "place": 0.2, "headline_trigger": 2.0, "headline_event": 1.0,
-           "boilerplate": -3.0, "background": -2.0}
+           "boilerplate": -3.0, "background": -2.0, "unreal": -1.5,
+           "pluperfect": -1.0, "quote": -1.5}
 
 
 def _importance(ctx: _Context, cand: _Candidate) -> float:
@@ -1245,6 +1428,8 @@ def _importance(ctx: _Context, cand: _Candidate) -> float:
         score += w["bare_noun"]
     if cand.type == "statement" and _reports_content(ctx, cand):
         score += w["reporting"]
+    elif cand.type == "statement" and _attributes_quote(ctx, cand):
+        score += w["quote"]
     named = [a for a in cand.actors if a.entity_id and a.type in _NAME_TYPES]
     if named:
         score += w["named"]
@@ -1260,9 +1445,21 @@ def _importance(ctx: _Context, cand: _Candidate) -> float:
         score += w["headline_event"]
     if _background(ctx, cand):
         score += w["background"]
-    if ctx.boilerplate(sentence):
+    if _pluperfect(clause):
+        score += w["pluperfect"]
+    if cand.status in ("negated", "hypothetical"):
+        score += w["unreal"]  # what did not or may not happen is seldom the news
+    if ctx.in_furniture(cand.trigger):
         score += w["boilerplate"]
     return score
+
+
+def _pluperfect(clause: Token) -> bool:
+    """Whether the clause is in the past perfect ("Obama had campaigned for Clinton"): news
+    tells what happened in the simple past and gives what had happened before as background
+    (a reported clause is only backshifted: "said it had changed the design")."""
+    return clause.tag_ == "VBN" and not _reported(clause) and any(
+        c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in _kids(clause))
 
 
 def _background(ctx: _Context, cand: _Candidate) -> bool:
@@ -1276,11 +1473,15 @@ def _background(ctx: _Context, cand: _Candidate) -> bool:
 def _headline_match(ctx: _Context, cand: _Candidate) -> float:
     """How well the trigger restates the headline's action: the weight of the headline predicate
     it shares a word stem with ("derailed" ~ "derailment", "meeting" ~ "meet"), else 0.4 when the
-    headline only uses the word, not as a predicate; 0 when the headline does not have it."""
+    headline only uses the word, not as a predicate; 0 when the headline does not have it. A
+    trigger of the same event type as a headline predicate restates it in other words ("Taliban
+    attack consulate" ~ "a suicide bomber rammed a truck into the consulate"), for a share of
+    that predicate's weight."""
     key = (cand.lemma, cand.trigger.lower_)
     if key not in ctx.restatements:
         ctx.restatements[key] = _restatement(ctx, *key)
-    return ctx.restatements[key]
+    same_type = _SAME_TYPE * ctx.headline_types.get(cand.type, 0.0)
+    return max(ctx.restatements[key], same_type)
 
 
 def _restatement(ctx: _Context, lemma: str, form: str) -> float:
@@ -1305,6 +1506,17 @@ def _same_stem(a: str, b: str) -> bool:
     if len(short) < 5:
         return long.startswith(short) and len(long) - len(short) <= 3
     return short[:5] == long[:5]
+
+
+_QUOTES = "\"\u201c\u201d"
+
+
+def _attributes_quote(ctx: _Context, cand: _Candidate) -> bool:
+    """Whether a statement only attributes a direct quote ('"It looks dreadful," she said'):
+    a comment on the news, seldom the news itself."""
+    sent = ctx.sentence(cand.trigger)[1]
+    text = ctx.text[sent.start_char:sent.end_char]
+    return sum(text.count(q) for q in _QUOTES) >= 2 or text.lstrip()[:1] in _QUOTES
 
 
 def _reports_content(ctx: _Context, cand: _Candidate) -> bool:

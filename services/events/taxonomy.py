@@ -199,7 +199,7 @@ _add(NOUNS, "award", "award,awards,prize,medal,honour,honor,oscar,oscars,trophy,
      "ceremony,nomination,grammy,grammys,emmy,emmys")
 
 _add(NOUNS, "other", "incident,event,attempt,effort,celebration,party,stint,move,action,"
-     "crisis,scandal,controversy")
+     "crisis,scandal,controversy,tragedy")
 
 #: Verbs that are an event of a type only with a fitting object: (type, object lemmas).
 #: "seized weapons" is not an arrest, "provided aid" is aid, "shed 500 jobs" is layoffs.

@@ -402,3 +402,116 @@ def test_main_time_from_a_later_mention_of_the_same_event(nlp) -> None:
     assert main.trigger.lemma == "meet"
     assert main.time.mention is not None and main.time.mention.text == "Thursday"
     assert main.time.value == "2024-08-29"  # the Thursday before the reference Tuesday
+
+
+# --- main event: furniture, status, background, quotes; places, times and actors of the lead ---
+
+def test_a_caption_without_a_stop_is_not_the_lead(nlp) -> None:
+    body = ("Image caption Firefighters fought the flames all night (Reuters)\nA fire destroyed a "
+            "warehouse in Leeds. Scotland Yard arrested the owner in Leeds on Tuesday.")
+    main = events_of(nlp, body)[0]
+    assert main.trigger.text == "destroyed"  # the lead is the sentence after the caption
+
+
+def test_the_story_after_a_sign_up_prompt_in_one_sentence_is_the_lead(nlp) -> None:
+    body = ("Could not subscribe, try again later Invalid Email Rebels attacked a police station "
+            "in Kabul on Monday. Officials said the town was calm. Police arrested a man in "
+            "Herat on Tuesday.")
+    main = events_of(nlp, body)[0]
+    assert main.trigger.text == "attacked"
+    assert "try" not in {e.trigger.text for e in events_of(nlp, body)}
+
+
+def test_an_attempt_is_not_a_trial(nlp) -> None:
+    events = events_of(nlp, "Whatever the coach tries, the team keeps losing. The man was tried "
+                            "for murder.")
+    assert "tries" not in {e.trigger.text for e in events}
+    assert event_at(events, "tried").type == "charge"
+
+
+def test_what_did_not_happen_is_not_the_main_event(nlp) -> None:
+    body = "The minister did not resign on Monday, and protesters attacked his office."
+    main = events_of(nlp, body)[0]
+    assert main.trigger.text == "attacked"
+
+
+def test_the_past_perfect_is_background(nlp) -> None:
+    body = "Smith had campaigned against the plan, and the council approved it on Monday."
+    assert events_of(nlp, body)[0].trigger.text == "approved"
+
+
+def test_a_quote_attribution_gives_way_to_the_news(nlp) -> None:
+    body = ("It was a quiet week in the town. The council has reconfigured the parking zones in "
+            "the centre. \"It is a disgrace,\" Tom Jones said on Facebook.")
+    assert events_of(nlp, body)[0].trigger.text == "reconfigured"
+
+
+def test_a_body_trigger_of_the_headline_predicates_type_restates_it(nlp) -> None:
+    body = "Police arrived at the embassy, and a bomber rammed a truck into its gate."
+    main = with_headline(nlp, body, "Suicide bomber hits embassy")[0]
+    assert main.trigger.text == "rammed" and main.type == "attack"
+
+
+def test_a_town_the_model_takes_for_an_organisation_is_a_place(nlp) -> None:
+    body = "The Croydon tram crash killed seven people. Police in London said the driver survived."
+    main = with_headline(nlp, body, "Croydon tram crash kills seven")[0]
+    assert main.location is not None and main.location.name == "Croydon"
+    assert main.location.country_code == "GB"
+
+
+def test_the_headline_city_refines_a_country_in_the_lead(nlp) -> None:
+    body = ("A suicide bomber rammed a truck into a consulate in Afghanistan on Thursday. Gunmen "
+            "then fought guards in the city of Kunduz.")
+    main = with_headline(nlp, body, "Consulate attacked in Kunduz")[0]
+    assert main.trigger.text == "rammed"
+    assert main.location is not None and main.location.name == "Kunduz"
+
+
+def test_a_named_building_after_outside_is_the_place(nlp) -> None:
+    body = "Lady Gaga staged a protest outside Trump Towers after the election."
+    main = with_headline(nlp, body, "Lady Gaga stages protest outside Trump Towers")[0]
+    assert main.location is not None and main.location.name == "Trump Towers"
+
+
+def test_the_headline_place_further_down_places_the_main_event(nlp) -> None:
+    body = ("Trump and Obama met for the first time on Thursday. The two men talked for an hour. "
+            "Aides said the talks were warm. Reporters waited outside. Later, Melania Trump had "
+            "tea at the White House.")
+    main = with_headline(nlp, body, "Trump meets Obama at the White House")[0]
+    assert main.trigger.text == "met"
+    assert main.location is not None and main.location.name == "White House"
+
+
+def test_main_time_from_before_its_sentence_beyond_the_lead(nlp) -> None:
+    body = ("The tram was crowded. Seven people were on board. It was raining. Many were "
+            "commuters. The tram left the depot at 6am today. The driver was arrested.")
+    main = with_headline(nlp, body, "Driver arrested")[0]
+    assert main.trigger.text == "arrested"
+    assert main.time.mention is not None and main.time.mention.text == "6am today"
+
+
+def test_an_actor_mention_keeps_its_of_phrase(nlp) -> None:
+    main = events_of(nlp, "The makers of Toblerone widened the gaps between the peaks.")[0]
+    assert main.trigger.text == "widened"
+    assert "The makers of Toblerone" in {a.mention.text for a in main.actors if a.role == "agent"}
+
+
+def test_it_stands_for_the_organisation_whose_clause_it_is_in(nlp) -> None:
+    body = "Mondelez International said it had changed the design of the bar."
+    changed = event_at(events_of(nlp, body), "changed")
+    assert actor_names(changed, "agent") == {"Mondelez International"}
+
+
+def test_under_fire_is_criticism_of_the_subject(nlp) -> None:
+    events = events_of(nlp, "Toblerone has come under fire after it changed its shape.")
+    fire = event_at(events, "fire")
+    assert fire.type == "criticism"
+    assert actor_names(fire, "patient") == {"Toblerone"} and not actor_names(fire, "agent")
+
+
+def test_a_town_naming_the_event_places_it_over_a_later_locative(nlp) -> None:
+    body = ("The seven victims of the Croydon tram tragedy have been identified. Police in south "
+            "London released their names on Saturday.")
+    main = with_headline(nlp, body, "Croydon tram victims identified")[0]
+    assert main.trigger.text == "identified"
+    assert main.location is not None and main.location.name == "Croydon"

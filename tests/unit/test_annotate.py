@@ -51,3 +51,34 @@ def test_the_decoding_vocabulary_is_replaced_before_it_grows_without_bound(nlp, 
     assert len(docs.shared_vocab().strings) <= docs.MAX_VOCAB_STRINGS + 50
     for i, doc in enumerate(decoded):  # and every doc still reads right
         assert f"Zorbanek{i}" in doc.text and [e.text for e in doc.ents if e.label_ == "GPE"] == ["Vaduz"]
+
+
+def test_the_wire_form_is_byte_for_byte_spacys_docbin(nlp):
+    """The faster encoder writes exactly what `DocBin` writes, so any spaCy reads it."""
+    from spacy.tokens import DocBin
+
+    from shared.nlp import docs
+
+    body = ("Fumio Kishida will visit Seoul on Friday, the ministry said. \"We're ready,\" "
+            "Hayashi told reporters at 10:30 a.m. -- 3.5% higher than in 2023!\n\nIt rained.")
+    parsed = list(nlp.pipe([body, "Kishida to visit Seoul"]))
+    reference = DocBin(attrs=docs.ATTRS, store_user_data=False)
+    for doc in parsed:
+        reference.add(doc)
+    assert docs.encode_doc(parsed[0], parsed[1]) == reference.to_bytes()
+    assert docs.encode_doc(parsed[0]) != reference.to_bytes()  # the comparison can fail
+
+
+def test_srsly_msgpack_hooks_are_read_once_and_still_complete():
+    import catalogue
+    import srsly
+
+    hooks = srsly.msgpack.msgpack_decoders
+    first = hooks.get_all()
+    assert "numpy" in first and hooks.get_all() is first  # not scanned again
+    hooks.register("newsflash_test", func=lambda obj, chain=None: obj if chain is None else chain(obj))
+    try:
+        assert "newsflash_test" in hooks.get_all()  # a new registration is seen
+    finally:
+        catalogue.REGISTRY.pop((*hooks.namespace, "newsflash_test"))
+    assert "newsflash_test" not in hooks.get_all()

@@ -30,7 +30,8 @@ BATCH_SIZE = Histogram(
     "news_batch_size", "Messages per batch", ["stage"], buckets=(1, 2, 4, 8, 16, 32, 64, 128)
 )
 PARSE_SECONDS = Histogram(
-    "news_parse_seconds", "spaCy parse time per batch in the annotate stage", ["stage"], buckets=_WORK_BUCKETS
+    "news_parse_seconds", "Annotate: time to parse one batch (decode, nlp.pipe, DocBin encode)", ["stage"],
+    buckets=_WORK_BUCKETS,
 )
 END_TO_END_SECONDS = Histogram(
     "news_end_to_end_latency_seconds",

@@ -54,6 +54,10 @@ class IngestSettings(Settings):
 
 class AnnotateSettings(Settings):
     web_port: int = 6067
+    parse_in: Literal["process", "thread"] = Field(
+        default="process",
+        description="Where nlp.pipe runs: a work process beside the event loop, or a thread of it",
+    )
     batch_size: int = Field(default=16, ge=1, le=512)
     batch_within_s: float = Field(default=0.05, gt=0, description="Longest a batch waits to fill")
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +40,54 @@ class Outcome:
     skipped: bool = False
     ingested_at: datetime | None = None
     counted: Sequence[BaseModel] = ()
+
+
+def _child_start(initializer: Callable[[], Any] | None) -> None:
+    """In the work process: die with the stage, leave Ctrl-C and SIGTERM to it (it stops the
+    work in order), then load what the work needs."""
+    from shared.broker import die_with_parent
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
+
+
+class ProcessExecutor(Executor):
+    """One work process beside the stage's event loop, for CPU-bound work that releases and
+    retakes the GIL often (spaCy's parser does, thousands of times a batch): in a thread it
+    queues behind Faust's threads for the GIL at every retake. Spawned (forking a threaded
+    process is unsafe), killed with the stage, and replaced when it dies, so a batch that
+    killed it fails alone and is retried message by message like any failed batch."""
+
+    def __init__(self, initializer: Callable[[], Any] | None = None) -> None:
+        self._initializer = initializer
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self.started = 0  # work processes started so far (1 unless one died)
+
+    def _fresh(self) -> ProcessPoolExecutor:
+        self.started += 1
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_child_start, initargs=(self._initializer,))
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = self._fresh()
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                log.warning("work process died; starting a new one")
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._fresh()
+                return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def describe(event: Any) -> str:
@@ -75,7 +127,7 @@ class Stage:
         self.outputs = frozenset(outputs)
         self.joined = False
         self.loaded = True
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-work")
+        self.executor: Executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-work")
         # Every series exists from the start (at zero), so rates and alerts see no gaps.
         for outcome in metrics.OUTCOMES:
             metrics.MESSAGES_IN.labels(name, outcome)
@@ -131,6 +183,15 @@ class Stage:
             return
         for topic, lag in per_topic.items():
             metrics.CONSUMER_LAG.labels(self.name, topic).set(lag)
+
+    def work_in_process(self, initializer: Callable[[], Any] | None = None) -> None:
+        """Run `run_blocking` work (and so `load_at_start` and batch processing) in a work
+        process instead of a thread; the functions given must then be importable by name."""
+        self.executor = ProcessExecutor(initializer)
+
+        @self.app.on_before_shutdown.connect
+        async def stop_work_process(sender: Any, **kwargs: Any) -> None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
 
     def load_at_start(self, load: Callable[[], Any]) -> None:
         """Run `load` off the loop when the worker starts; the stage is ready only after it."""
@@ -200,11 +261,11 @@ class Stage:
 
     def batch_agent(self, process: Callable[[list[bytes]], list[Outcome]], batch_size: int,
                     within_s: float, after: Callable[[Outcome], None] | None = None,
-                    failure_reason: str = errors.INTERNAL_ERROR) -> Any:
+                    failure_reason: str = errors.INTERNAL_ERROR, work_seconds: Any = None) -> Any:
         """An agent that takes batches, runs `process` off the loop, publishes each outcome and
         waits for delivery before the batch is acknowledged. If `process` fails on the batch it is
         retried one message at a time; a message that still fails is dead-lettered with
-        `failure_reason`."""
+        `failure_reason`. `work_seconds`, a histogram, times `process` per batch."""
         stage = self
 
         async def agent(stream: Any) -> None:
@@ -213,6 +274,8 @@ class Stage:
                 values = [e.message.value for e in events]
                 try:
                     outcomes = await stage.run_blocking(process, values)
+                    if work_seconds is not None:
+                        work_seconds.labels(stage.name).observe(time.perf_counter() - started)
                 except Exception:  # noqa: BLE001 - one bad batch must not lose messages
                     log.exception("%s: batch failed, retrying one by one", stage.name)
                     outcomes = []

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from pydantic import ValidationError
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from shared import errors
+from shared import errors, kafka
 from shared.nlp.docs import encode_doc_b64
 from shared.nlp.model import load_nlp, model_label, parse_bodies
 from shared.schemas import AnnotatedArticle, Article
+from shared.stage import Outcome
 
 
 def should_parse(article: Article) -> str | None:
@@ -62,3 +64,28 @@ def annotate(
             yield AnnotatedArticle(article=article, model=label, skipped_reason=reason)
         else:
             yield AnnotatedArticle(article=article, model=label, doc_b64=encode_doc_b64(body, headline))
+
+
+def warm_up() -> None:
+    """Load the model (in the work process when the stage parses in one)."""
+    load_nlp()
+
+
+def parse_batch(values: list[bytes], batch_size: int = 16) -> list[Outcome]:
+    """Message values in, one outcome per value out, in order: the decodable articles parsed in
+    one `nlp.pipe` and published as `AnnotatedArticle`s, the rest dead-lettered. Runs in the
+    annotate stage's work process, so it takes and returns plain bytes."""
+    outcomes: list[Outcome | None] = [None] * len(values)
+    articles: list[tuple[int, Article]] = []
+    for i, value in enumerate(values):
+        try:
+            articles.append((i, kafka.decode(Article, value)))
+        except (ValidationError, ValueError) as exc:
+            outcomes[i] = Outcome(reason=errors.UNDECODABLE_MESSAGE, error=f"not an article: {str(exc)[:300]}")
+    annotated = annotate([a for _, a in articles], batch_size=batch_size)
+    for (i, article), result in zip(articles, annotated, strict=True):
+        outcomes[i] = Outcome(
+            messages=[(kafka.ANNOTATED, kafka.key_for(article.id), kafka.encode(result))],
+            ingested_at=article.ingested_at,
+        )
+    return [o for o in outcomes if o is not None]

@@ -3,7 +3,8 @@
 Recognised shapes (place, optional date, optional agencies, then a dash or colon):
 `SEOUL, Sept 3, 2024 (BSS/AFP) -`, `WASHINGTON (Reuters) -`, `LONDON, March 5 (Reuters) -`,
 `KYIV, Ukraine (AP) —`, `NEW YORK, Jan. 12, 2023 /PRNewswire/ --`, `Geneva, 12 March 2024 (AFP) –`,
-and the CoNLL/Reuters form `ROME 1996-12-06`. A date without a year takes the year that puts it
+and the CoNLL/Reuters form `ROME 1996-12-06`; a page's media label left before an all-caps place
+(`Photo LONDON --`) is skipped. A date without a year takes the year that puts it
 closest to (and not far after) the fallback date.
 """
 
@@ -62,8 +63,12 @@ _DATE = (
 _AGENCY = r"(?:\((?P<agency>[A-Za-z][A-Za-z0-9&.,/' -]{0,60})\)|/(?P<agency2>[A-Za-z][A-Za-z0-9 .-]{0,40})/)"
 _DASH = r"[ ]*(?:--|-|\u2013|\u2014|:)[ ]*"
 
+# A page's media label left before the dateline ("Photo LONDON -- The peaks ..."): only before
+# an all-caps place, so "Photo Paris" or "Video shows" is never taken for one.
+_MEDIA_LABEL = r"(?:(?:Photo|Image|Video)[ ]+(?=[A-Z]{2,}[ ,]))?"
+
 _WIRE = re.compile(
-    rf"^(?P<lead>\s*)(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})(?P<region>{_REGION}{{0,2}})"
+    rf"^(?P<lead>\s*{_MEDIA_LABEL})(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})(?P<region>{_REGION}{{0,2}})"
     rf"(?:,?[ ]{_DATE})?(?:[ ]*{_AGENCY})?(?P<dash>{_DASH})"
 )
 # All-caps openers that are labels, not places ("BREAKING: ...", "UPDATE - ...").

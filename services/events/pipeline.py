@@ -236,6 +236,12 @@ class _Context:
             place = None
             if entity.type in _PLACE_TYPES:
                 place = entity.place or resolve_place(entity.name, entity.type)
+                if place is None:
+                    # a name the model cut short at a hyphen: "Mazar" of "Mazar-e-Sharif"
+                    whole = {self.text[m.start:_whole_name_end(self, m.end)]
+                             for m in entity.body_mentions()}
+                    place = next((p for p in map(resolve_place, sorted(whole - {entity.name}))
+                                  if p is not None), None)
             elif entity.type == "ORG":
                 found = resolve_place(entity.name, "GPE")
                 if (found is not None and found.kind in ("city", "region")
@@ -989,8 +995,9 @@ def _place_at(ctx: _Context, tok: Token) -> EventLocation:
     if hit is not None:
         entity, mention = hit
         place = ctx.place_of(entity) or resolve_place(entity.name, entity.type)
-        return _event_location(ctx.span(mention.start, mention.end),
-                               entity.name, entity.id, place)
+        end = _whole_name_end(ctx, mention.end)
+        name = entity.name if end == mention.end else ctx.text[mention.start:end]
+        return _event_location(ctx.span(mention.start, end), name, entity.id, place)
     span = ctx.doc[tok.i:tok.i + 1]
     for ent in ctx.doc.ents:
         if ent.start <= tok.i < ent.end:
@@ -1099,6 +1106,7 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
                 cand.location = dateline_place
         if cand.location is not None and cand.location.source == "text":
             cand.location = _finer_place(ctx, cand, sentence, rank == 0) or cand.location
+            cand.location = _venue_city(ctx, cand.location) or cand.location
         if rank == 0:
             cand.time = _main_time(ctx, cand, sentence, lead_times, ranked)
         elif cand.time is None:
@@ -1130,6 +1138,10 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
 
     own = cand.time
     if own is not None and own.source == "text" and specific(own.value):
+        sharper = _sharper_time(ctx, own.value)
+        if sharper is not None:
+            return EventTime(mention=ctx.span(sharper.start, sharper.end),
+                             value=sharper.value or "", source="text")
         return own
     here = [m for m in times_by_sentence.get(sentence, []) if specific(m.value)]
     # Another mention of the same event near the top ("After Thursday's meeting") dates it.
@@ -1148,9 +1160,53 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
                      for m in sorted(times_by_sentence[i], key=lambda m: m.start)
                      if specific(m.value)), None)
     if expr is not None:
+        expr = _sharper_time(ctx, expr.value) or expr
         return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
                          source="text")
     return own or EventTime(value=ctx.reference.isoformat(), source="reference_date")
+
+
+#: A TIMEX3 value that gives only a part of a day ("the morning": `2016-11-09TMO`).
+_PART_OF_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})T(MO|AF|EV|NI|MI)$")
+#: A TIMEX3 value with a clock time ("6.10am on Wednesday": `2016-11-09T06:10`).
+_CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}")
+#: The hours each part of the day spans, as [from, to).
+_PART_HOURS = {"MO": (4, 12), "MI": (11, 14), "AF": (12, 18), "EV": (17, 23), "NI": (20, 29)}
+#: Words that name the day of a time expression ("Wednesday", "Nov 9", "yesterday").
+_NAMES_DAY = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|"
+                        r"yesterday|tomorrow|tonight|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                        r"dec)", re.I)
+
+
+def _sharper_time(ctx: _Context, value: str | None) -> Mention | None:
+    """A more specific expression of the same time, when the event's time only gives a part of
+    a day: the lead's "during the morning rush hour" is the "6.10am on Wednesday" the story gives
+    further down. The best is a clock time within that part of the day that names its day too,
+    then one that does not, then the day itself by name ("Wednesday"); the earliest of the best.
+    None when the article has none."""
+    match = _PART_OF_DAY.match(value or "")
+    if match is None:
+        return None
+    day, part = match.groups()
+    low, high = _PART_HOURS[part]
+    best: tuple[int, int, Mention] | None = None
+    for mentions in ctx.times_by_token.values():
+        for m in mentions:
+            text = ctx.text[m.start:m.end]
+            names = bool(_NAMES_DAY.search(text))
+            clock = _CLOCK.match(m.value or "")
+            if clock is not None and clock.group(1) == day and low <= int(clock.group(2)) < high:
+                rank = 3 if names else 2
+            elif names and (m.value == day or m.value == value):
+                rank = 1
+            else:
+                continue
+            span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or ctx.boilerplate(ctx.sentence(span.root)[0]):
+                continue
+            if best is None or (rank, -m.start) > best[:2]:
+                best = (rank, -m.start, m)
+    return best[2] if best is not None else None
 
 
 def _restates(one: _Candidate, other: _Candidate) -> bool:
@@ -1188,7 +1244,73 @@ def _finer_place(ctx: _Context, cand: _Candidate, sentence: int, main: bool = Fa
     if not finer:
         return None
     _, _, best, mention, place = min(finer, key=lambda f: (f[0], f[1], f[3].start))
-    return _event_location(ctx.span(mention.start, mention.end), best.name, best.id, place)
+    end = _whole_name_end(ctx, mention.end)
+    name = best.name if end == mention.end else ctx.text[mention.start:end]
+    return _event_location(ctx.span(mention.start, end), name, best.id, place)
+
+
+_HYPHENATED = re.compile(r"(?:-[^\W\d_]+)+")
+
+
+def _whole_name_end(ctx: _Context, end: int) -> int:
+    """Where a name cut short at a hyphen ends ("Mazar" of "Mazar-e-Sharif")."""
+    match = _HYPHENATED.match(ctx.text, end)
+    return match.end() if match is not None else end
+
+
+def _venue_city(ctx: _Context, location: EventLocation) -> EventLocation | None:
+    """For a venue (a building or site the gazetteer does not know: "Trump Tower", "the German
+    consulate"), the venue in the city the text puts it in: its own "in" phrase ("outside Trump
+    Tower in New York City", "the consulate in the northern hub of Mazar-i-Sharif"), else a
+    known city after a locative preposition in the venue's sentence or the one before, nearest
+    first. Named "venue, city", with the city's country, coordinates and GeoNames id; the mention
+    stays the venue's. None when the place is not a venue or no city is named."""
+    if location.mention is None or location.entity_id is None:
+        return None
+    venue = ctx.index.by_id(location.entity_id)
+    if venue is None or venue.type not in ("FAC", *_BUILDING_TYPES) or ctx.place_of(venue):
+        return None
+    span = ctx.doc.char_span(location.mention.start, location.mention.end,
+                             alignment_mode="expand")
+    if span is None:
+        return None
+    city: EventLocation | None = None
+    for tok, prep, _ in _walk(span.root):
+        if prep is None or prep.lower_ != "in":
+            continue
+        hit = ctx.mention_at(tok)
+        if hit is not None and hit[0].type in ("GPE", "LOC") and hit[0].id != venue.id:
+            place = ctx.place_of(hit[0])
+            if place is None or place.kind in ("city", "region"):
+                city = _place_at(ctx, tok)
+                break
+        elif hit is None and tok.pos_ == "PROPN" and prep.i != tok.head.i:
+            city = _place_at(ctx, tok)  # a name the model missed after "the city of"
+            break
+    if city is None:
+        sentence = ctx.sentence(span.root)[0]
+        lo = ctx.sents[max(sentence - 1, 0)].start_char
+        hi = ctx.sents[sentence].end_char
+        near: list[tuple[int, int, Token]] = []
+        for entity in ctx.index.entities:
+            place = ctx.place_of(entity) if entity.type in _PLACE_TYPES else None
+            if place is None or place.kind != "city":
+                continue
+            for m in entity.body_mentions():
+                found = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if found is None or not lo <= m.start < hi or m.start < ctx.dateline_end:
+                    continue
+                prep = _place_preposition(found.root)
+                if prep is not None and prep.lower_ in _LOCATIVE:
+                    near.append((abs(m.start - location.mention.start), m.start, found.root))
+        if near:
+            city = _place_at(ctx, min(near)[2])
+    if city is None:
+        return None
+    return location.model_copy(update={
+        "name": f"{venue.name}, {city.name}", "country_code": city.country_code,
+        "latitude": city.latitude, "longitude": city.longitude,
+        "geonames_id": city.geonames_id})
 
 
 def _taken(ctx: _Context, tok: Token, starts: set[int]) -> bool:

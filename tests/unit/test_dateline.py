@@ -84,3 +84,13 @@ def test_leading_whitespace_is_skipped_and_offsets_index_the_body():
                                   "EXCLUSIVE: The memo shows"])
 def test_labels_are_not_places(text):
     assert parse_dateline(text, FALLBACK) is None
+
+
+def test_a_media_label_before_an_all_caps_dateline_is_skipped():
+    body = "Photo LONDON -- The peaks are slimmer"
+    parsed = parse_dateline(body, FALLBACK)
+    assert parsed is not None and parsed.place == "London"
+    assert body[parsed.start:parsed.end] == "LONDON -- "
+    assert parse_dateline("Photo KUNDUZ, Afghanistan -- Taliban insurgents", FALLBACK).place == "Kunduz"
+    assert parse_dateline("Video shows the moment - a crash", FALLBACK) is None
+    assert parse_dateline("Photo Paris - the city", FALLBACK) is None

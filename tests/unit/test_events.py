@@ -515,3 +515,38 @@ def test_a_town_naming_the_event_places_it_over_a_later_locative(nlp) -> None:
     main = with_headline(nlp, body, "Croydon tram victims identified")[0]
     assert main.trigger.text == "identified"
     assert main.location is not None and main.location.name == "Croydon"
+
+
+def test_a_part_of_day_gives_way_to_the_clock_time_of_that_morning(nlp) -> None:
+    lead = ("At least seven people were killed when a tram derailed during the morning rush "
+            "hour. The driver was arrested. ")
+    main = with_headline(nlp, lead + "The tram overturned at 6.10am on Tuesday, police said.",
+                         "Seven killed as tram derails")[0]
+    assert main.trigger.text == "killed"
+    assert main.time.mention is not None and main.time.mention.text == "6.10am on Tuesday"
+    assert main.time.value == "2024-09-03T06:10"
+    # an evening clock time is another moment of the day, not the morning's
+    main = with_headline(nlp, lead + "A vigil was held at 9pm on Tuesday, police said.",
+                         "Seven killed as tram derails")[0]
+    assert main.time.mention is not None and main.time.mention.text == "the morning"
+
+
+def test_a_venue_is_placed_in_the_city_the_text_puts_it_in(nlp) -> None:
+    body = "Lady Gaga staged a protest outside Trump Tower in New York City after the election."
+    main = with_headline(nlp, body, "Lady Gaga stages protest outside Trump Tower")[0]
+    assert main.location is not None and main.location.name == "Trump Tower, New York City"
+    assert main.location.mention is not None and main.location.mention.text == "Trump Tower"
+    assert main.location.country_code == "US" and main.location.geonames_id is not None
+    # the city a locative names in the sentence before
+    body = "Thousands marched in Chicago on Wednesday. Lady Gaga staged a protest outside Trump Tower."
+    main = with_headline(nlp, body, "Lady Gaga stages protest outside Trump Tower")[0]
+    assert main.location is not None and main.location.name == "Trump Tower, Chicago"
+
+
+def test_a_place_name_cut_short_at_a_hyphen_is_read_whole(nlp) -> None:
+    body = ("A suicide bomber rammed a truck into a consulate in Afghanistan on Thursday. Gunmen "
+            "then fought guards in the city of Mazar-e-Sharif.")
+    main = with_headline(nlp, body, "Consulate attacked in Mazar-e-Sharif")[0]
+    assert main.trigger.text == "rammed"
+    assert main.location is not None and main.location.name == "Mazar-e-Sharif"
+    assert main.location.country_code == "AF" and main.location.geonames_id is not None

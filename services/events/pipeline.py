@@ -89,6 +89,12 @@ _BOILERPLATE = re.compile(r"\b(?:subscrib\w*|newsletter|inbox|click to|share on|
                           r"invalid email)(?!\w)", re.I)
 #: Markers a caption follows: what comes after them in their sentence is the caption.
 _CAPTION = re.compile(r"\b(?:image (?:copyright|caption)|media caption)(?!\w)", re.I)
+#: Capitalised articles that open a sentence glued to a heading before it (`_Context._heading_end`).
+_GLUED_OPENERS = {"The", "A", "An"}
+#: At most this many tokens of a heading glued to a sentence.
+_HEADING_WORDS = 8
+#: Tags of a finite verb: a heading has none, the sentence glued after it has one.
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 #: How a sentence ends when it is one: a caption or a button label ends without a stop.
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
 #: Types whose object is the one addressed ("told X", "urged X to").
@@ -213,20 +219,43 @@ class _Context:
     def in_furniture(self, tok: Token) -> bool:
         """Whether `tok` is page furniture: in a furniture-only sentence, or before the last
         sign-up prompt of a sentence the story's own text runs on from ("Could not subscribe,
-        try again later Invalid Email At least seven people died"). After a caption marker the
-        caption runs on with no stop to tell where it ends, so that sentence is furniture."""
+        try again later Invalid Email At least seven people died"), or in a heading glued to the
+        start of a sentence (`_heading_end`). After a caption marker the caption runs on with no
+        stop to tell where it ends, so that sentence is furniture."""
         sentence, sent = self.sentence(tok)
-        if not self.boilerplate(sentence):
-            return False
         if sentence not in self._furniture_ends:
-            end = sent.end_char
-            if not self.furniture_only(sentence):
-                text = self.text[sent.start_char:sent.end_char]
-                markers = list(_BOILERPLATE.finditer(text))
-                if markers and not _CAPTION.fullmatch(markers[-1].group()):
-                    end = sent.start_char + markers[-1].end()
+            end = self._heading_end(sent)
+            if self.boilerplate(sentence):
+                end = sent.end_char
+                if not self.furniture_only(sentence):
+                    text = self.text[sent.start_char:sent.end_char]
+                    markers = list(_BOILERPLATE.finditer(text))
+                    if markers and not _CAPTION.fullmatch(markers[-1].group()):
+                        end = sent.start_char + markers[-1].end()
             self._furniture_ends[sentence] = end
         return tok.idx < self._furniture_ends[sentence]
+
+    def _heading_end(self, sent: SpacySpan) -> int:
+        """Where a heading glued to the start of a sentence ends ("US election: The essentials
+        The Republican nominee cried foul"): a short verbless fragment with a colon, or in Title
+        Case throughout, then a capitalised article straight after a word, where a sentence of the
+        story starts without its full stop; `sent.start_char` when there is none."""
+        doc = self.doc
+        for i in range(sent.start + 2, min(sent.start + _HEADING_WORDS + 1, sent.end - 2)):
+            tok = doc[i]
+            if tok.text not in _GLUED_OPENERS or not doc[i - 1].is_alpha:
+                continue
+            prefix = doc[sent.start:i]
+            if any(t.tag_ in _FINITE_TAGS for t in prefix):
+                return sent.start_char
+            words = [t for t in prefix if t.is_alpha]
+            if not (any(t.text == ":" for t in prefix)
+                    or all(t.text[:1].isupper() for t in words)):
+                return sent.start_char
+            if any(t.tag_ in _FINITE_TAGS for t in doc[i:sent.end]):
+                return tok.idx
+            return sent.start_char
+        return sent.start_char
 
     def place_of(self, entity: LinkedEntity) -> Place | None:
         """Where a place entity is; for an organisation, where it is when the name is a known
@@ -1537,7 +1566,7 @@ def _importance(ctx: _Context, cand: _Candidate) -> float:
     sentence = ctx.sentence(cand.trigger)[0]
     score = w["lead"] / (1 + max(sentence - ctx.first_sentence, 0))
     clause = cand.clause
-    if clause.dep_ == "ROOT":
+    if clause.dep_ == "ROOT" or _glued_root(ctx, clause):
         score += w["root"]
     elif clause.dep_ == "conj" and clause.head.dep_ == "ROOT":
         score += w["conj"]
@@ -1574,6 +1603,14 @@ def _importance(ctx: _Context, cand: _Candidate) -> float:
     if ctx.in_furniture(cand.trigger):
         score += w["boilerplate"]
     return score
+
+
+def _glued_root(ctx: _Context, clause: Token) -> bool:
+    """Whether the clause is the main clause of a sentence glued to page furniture before it
+    without a full stop: the parser hung it on a word of the furniture ("US election: The
+    essentials The nominee cried foul", "try again later Invalid Email Rebels attacked")."""
+    head = _head(clause)
+    return head is not clause and ctx.in_furniture(head) and not ctx.in_furniture(clause)
 
 
 def _pluperfect(clause: Token) -> bool:

@@ -11,7 +11,10 @@ headline, when they are clearly names (the headline's own parse rides on the bod
 every caller in one process sees the same ids.
 
 What it fixes in the raw model output, in order:
-1. spans: leading 'the', possessives and stray punctuation trimmed ("South Korea's", "Korea-");
+1. spans: leading 'the', possessives and stray punctuation trimmed ("South Korea's", "Korea-"),
+   and the page furniture the model runs into a name ("Invalid Email Christian Horner", "Photo
+   KUNDUZ", "Media caption", "World Series Getty Images"); a span that is only a sign-up prompt's
+   or photo label's words ("Invalid Email") is no name;
 2. ALL-CAPS headlines and datelines, where the model is weak: names there are matched against
    the names the rest of the article uses and against the gazetteer, not trusted as tagged;
 3. recall: names found once are found again wherever else they occur in the article, people by
@@ -98,6 +101,13 @@ _UK_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "in",
                            "on", "to", "at"})
+#: Page furniture the model runs into a name at its start: a sign-up prompt's 'Invalid Email',
+#: a photo label ('Photo LONDON', 'Photos Hillary Clinton'); 'Getty' only as a credit, see
+#: `_Linker._furniture_end`.
+_FURNITURE_WORDS = frozenset({"invalid", "email", "e-mail", "photo", "photos"})
+#: Credits and photo buttons the model runs into a name at its end ('World Series Getty Images').
+_FURNITURE_TAILS = (("getty", "images"), ("view", "photos"), ("buy", "photo"))
+_SLIDE_COUNTER = re.compile(r"^\d{1,3}/\d{1,3}$")
 #: Name particles and titles never taken alone as a person's short name.
 _NOT_A_SHORT_NAME = frozenset({"de", "van", "von", "der", "den", "da", "di", "del", "la", "le",
                                "bin", "al", "el", "jr", "jr.", "sr", "sr.", "mr", "mrs", "ms",
@@ -377,6 +387,12 @@ class _Linker:
         while ts < te and (self.lower[ts] in _LEADING or self.space[ts]
                            or (self.punct[ts] and self.words[ts] != "$")):
             ts += 1
+        ts = self._furniture_end(ts, te)
+        for tail in _FURNITURE_TAILS:
+            if te - ts > len(tail) and tuple(self.lower[te - len(tail):te]) == tail:
+                te -= len(tail)
+        if te - ts > 1 and self.words[te - 1] == "GETTY" and not self.shouty[te - 1]:
+            te -= 1
         # 'Mr Blair', 'Novelist Andrea Levy', 'President Yoon': the name starts after the
         # honorific, the noun or (for a person) the title.
         while te - ts > 1 and self.alpha[ts + 1] and self.capitalised(ts + 1) and (
@@ -397,6 +413,31 @@ class _Linker:
             else:
                 break
         return ts, te
+
+    def _furniture(self, i: int) -> bool:
+        """Whether token i is page furniture, not a word of a name: a sign-up prompt's or a
+        photo label's word, a caption marker's, or a photo credit 'Getty Images' / 'GETTY' (in
+        mixed-case text)."""
+        if self.lower[i] in _FURNITURE_WORDS:
+            return True
+        if self.lower[i] in ("media", "image") and i + 1 < self.n and self.lower[i + 1] in (
+                "caption", "copyright"):
+            return True  # a caption marker: 'Media caption Donald Trump: ...'
+        return self.lower[i] == "getty" and (
+            (self.words[i] == "GETTY" and not self.shouty[i])
+            or (i + 1 < self.n and (self.lower[i + 1] == "images"
+                                    or _SLIDE_COUNTER.match(self.words[i + 1]) is not None)))
+
+    def _furniture_end(self, ts: int, te: int) -> int:
+        """Where a span starts once the page furniture at its start is dropped ('Invalid Email
+        Christian Horner', 'Getty 5/29 Mosul'); `te` when it is all sign-up prompt or photo label
+        ('Invalid Email'); a photo agency named alone ('Getty Images') stays a name."""
+        i = ts
+        while i < te and self._furniture(i):
+            i += 1
+            while i < te and (self.lower[i] == "images" or _SLIDE_COUNTER.match(self.words[i])):
+                i += 1
+        return ts if i == te > ts and self.lower[ts] == "getty" else i
 
     def _model_mentions(self) -> None:
         for ent in self.doc.ents:
@@ -484,7 +525,7 @@ class _Linker:
                     and self.capitalised(i) and not self.upper[i]
                     and self.lower[i] not in TITLE_HEADS and self.lower[i] not in TITLE_MODIFIERS
                     and self.lower[i] not in _HONORIFICS and self.lower[i] not in _PERSON_NOUNS
-                    and self.line_of[i] == self.line_of[m.ts]
+                    and not self._furniture(i) and self.line_of[i] == self.line_of[m.ts]
                     and self.idx[m.ts] == self.idx[i] + len(self.words[i]) + 1
                     and not self._is_place_or_people(i, i + 1)):
                 self._remove(m)

@@ -441,6 +441,29 @@ def test_leading_title_or_noun_is_not_part_of_a_name(nlp) -> None:  # type: igno
     assert texts(yoon) == ["Yoon Suk Yeol"] and yoon.roles[0].title == "President"
 
 
+
+def test_page_furniture_is_not_part_of_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A sign-up prompt, a photo label and a photo credit run into names by the model.
+    text = ("Try again later Invalid Email Jane Doakes, the team boss, said. "
+            "Photo BRISTOL was calm. Getty 4/12 Tom Brandle waved. The Ashby Cup Getty Images opened. "
+            "Media caption Tom Brandle spoke.")
+    doc = with_ents(nlp, text, [("Invalid Email", 0, "PERSON"), ("Jane Doakes", 0, "PERSON"),
+                                ("Media", 0, "ORG"),
+                                ("Photo BRISTOL", 0, "GPE"), ("Getty 4/12 Tom Brandle", 0, "PERSON"),
+                                ("Ashby Cup Getty Images", 0, "EVENT")])
+    index = link_entities(make_article(text), doc)
+    names = {e.name for e in index.entities if e.type not in ("DATE", "TIME")}
+    assert {"Jane Doakes", "Tom Brandle", "Ashby Cup"} <= names
+    assert not any(w in name for name in names
+                   for w in ("Email", "Invalid", "Photo", "Getty", "Media"))
+    assert texts(named(index, "Jane Doakes")) == ["Jane Doakes"]
+
+
+def test_a_photo_agency_named_alone_stays_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Shares in Getty Images rose."
+    doc = with_ents(nlp, text, [("Getty Images", 0, "ORG")])
+    assert texts(named(link_entities(make_article(text), doc), "Getty Images")) == ["Getty Images"]
+
 # --- roles ------------------------------------------------------------------------------------
 
 

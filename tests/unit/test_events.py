@@ -422,6 +422,26 @@ def test_the_story_after_a_sign_up_prompt_in_one_sentence_is_the_lead(nlp) -> No
     assert "try" not in {e.trigger.text for e in events_of(nlp, body)}
 
 
+def test_a_heading_glued_to_a_sentence_is_furniture(nlp) -> None:
+    # "Flood alert: The basics" is a heading the page ran into the story without a full stop.
+    body = "Flood alert: The basics The river burst its banks in York on Monday. Residents left."
+    main = events_of(nlp, body, headline="Flood alert: River bursts banks in York")[0]
+    assert main.trigger.text == "burst"
+    body = ("Ohio election: The essentials The senator conceded defeat to his rival on Tuesday. "
+            "Turnout was high.")
+    main = events_of(nlp, body, headline="Ohio election 2024: Senator concedes as rival wins")[0]
+    assert main.trigger.text == "conceded"
+
+
+def test_a_capitalised_article_in_running_text_is_not_a_glued_heading(nlp) -> None:
+    from services.events.pipeline import _Context
+    for body in ("Flood alert: police told The Times the river burst its banks on Monday.",
+                 "The mayor of York thanked The Guardian reporter on Monday."):
+        doc = nlp(body)
+        ctx = _Context(make_article(body), doc)
+        assert not any(ctx.in_furniture(t) for t in doc), body
+
+
 def test_an_attempt_is_not_a_trial(nlp) -> None:
     events = events_of(nlp, "Whatever the coach tries, the team keeps losing. The man was tried "
                             "for murder.")

@@ -128,7 +128,10 @@ def make_app(stage: str, settings: Settings, **overrides: Any) -> Any:
     options.update(overrides)
     app = faust.App(**options)
     app.newsflash_fetch_wait_ms = settings.fetch_wait_ms
+    app.newsflash_safe_resume = True
     _bound_fetch_wait()
+    _rewind_uncommitted_partitions()
+    _hold_delivery_while_resuming()
     return app
 
 
@@ -157,6 +160,78 @@ def _bound_fetch_wait() -> None:
 
     thread_class._create_worker_consumer = create_worker_consumer
     thread_class.newsflash_fetch_wait = True
+
+
+def _rewind_uncommitted_partitions() -> None:
+    """Make Faust's "seek to committed offsets" also rewind the partitions that have no commit.
+
+    Faust drops messages it has already fetched whenever it stops a partition's flow (a rebalance,
+    a partition paused while a fetch was out, table recovery handing the stream back), counting on
+    `perform_seek` to go back to the committed offset afterwards. aiokafka's `seek_to_committed`
+    leaves a partition with no committed offset where it is, past the dropped messages, so a group
+    that has committed nothing yet on a partition (a first run, or a crash before the first commit)
+    skipped them for good. Such partitions now go back to the beginning, where a consumer with no
+    commit starts anyway (`auto_offset_reset=earliest`); what was already done is done again, which
+    at-least-once allows. Changelog partitions are left alone: recovery positions them itself.
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    thread_class = driver.AIOKafkaConsumerThread
+    if getattr(thread_class, "newsflash_rewind", False):
+        return
+    seek_to_committed = thread_class.seek_to_committed
+
+    async def seek_and_rewind(self: Any) -> Any:  # runs on the consumer's own thread
+        consumer = self._ensure_consumer()
+        committed = await consumer.seek_to_committed()
+        changelogs = self.app.tables.changelog_topics
+        assigned = consumer.assignment()
+        uncommitted = [tp for tp, offset in committed.items()
+                       if not offset and tp.topic not in changelogs and tp in assigned]
+        if uncommitted:
+            await consumer.seek_to_beginning(*uncommitted)
+        return committed
+
+    async def seek_to_committed_or_beginning(self: Any) -> Any:
+        if not getattr(self.app, "newsflash_safe_resume", False) \
+                or self.app.conf.consumer_auto_offset_reset != "earliest":
+            return await seek_to_committed(self)
+        return await self.call_thread(seek_and_rewind, self)
+
+    thread_class.seek_to_committed = seek_to_committed_or_beginning
+    thread_class.newsflash_rewind = True
+
+
+def _hold_delivery_while_resuming() -> None:
+    """Keep messages out of the agents' queues while table recovery hands the stream partitions back.
+
+    After reading a table's changelog, Faust's `Recovery.on_recovery_completed` resumes the stream
+    partitions, seeks them to their committed offsets, and only then calls `flow_control.resume()`,
+    which empties every agent's queue. Flow control is already open at that point (recovery opened
+    it to read the changelog) and the fetcher is running, so whatever the fetcher hands over while
+    the seek waits on the broker is queued and then thrown away, its offset already read. Faust then
+    commits past it (with no offset committed yet it has no gap check): those inputs are lost.
+    With a 1.5 s fetch wait no fetch came back inside that window; with a short one it often did
+    (a SIGKILLed ingest lost 17-136 of 200 articles on restart).
+
+    Suspending flow control for that step makes a message fetched in it wait in Faust's conductor
+    instead; it reaches the queue after `resume()` has emptied it and is processed as usual.
+    """
+    from faust.tables.recovery import Recovery
+
+    if getattr(Recovery, "newsflash_hold_delivery", False):
+        return
+    complete = Recovery.on_recovery_completed
+
+    async def on_recovery_completed(self: Any, generation_id: int = 0) -> None:
+        if getattr(self.app, "newsflash_safe_resume", False):
+            # Resumed (and the held messages let through) by `complete`, or by the next recovery
+            # if a new rebalance cuts this one short.
+            self.app.flow_control.suspend()
+        await complete(self, generation_id)
+
+    Recovery.on_recovery_completed = on_recovery_completed
+    Recovery.newsflash_hold_delivery = True
 
 
 def app_topic(app: Any, name: str) -> Any:

@@ -41,10 +41,9 @@ class Settings(BaseSettings):
 
 class IngestSettings(Settings):
     web_port: int = 6066
-    # Faust's own wait. With 50 ms, a SIGKILLed ingest (the one stage with a table) lost 17-136
-    # of 200 articles on restart in 3 of 6 crash-test runs, none in 8 runs at 1500 ms; the cause
-    # (table recovery racing the first fetches of a group with no commits yet) is not pinned down.
-    fetch_wait_ms: int = Field(default=1500, ge=1, le=1500)
+    # The common fetch wait. Ingest once kept Faust's 1500 ms: with 50 ms a SIGKILLed ingest lost
+    # articles on restart, because Faust's table recovery emptied the agent's queue after handing
+    # it messages fetched in the meantime; see `_hold_delivery_while_resuming` in shared/kafka.py.
     dedup_window_s: float = Field(default=86_400.0, gt=0, description="Exact-duplicate window")
     known_sources: tuple[str, ...] = Field(
         default=("afp", "ap", "reuters", "bbc", "bss", "newsflash"),

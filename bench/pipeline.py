@@ -85,12 +85,6 @@ class RssSampler:
         self._thread.join()
 
 
-def timed_rate(n: int, fn: Any) -> float:
-    started = time.perf_counter()
-    fn()
-    return n / (time.perf_counter() - started)
-
-
 def expected_counts(lines: list[dict[str, Any]]) -> dict[str, int]:
     return {
         kafka.ENTITIES: sum(len(line["entities"]) for line in lines),

@@ -119,7 +119,8 @@ def score(topics: tuple[int, ...] = DEV_TOPICS, show_errors: int = 0) -> dict[st
         extract_seconds += time.perf_counter() - t0
         gold_spans = [[document.tokens[i] for i in ids] for ids in document.gold]
         predicted = [(e.trigger.start, e.trigger.end, e.trigger.text) for e in events
-                     if any(s <= e.trigger.start < t for s, t in document.sentences)]
+                     if e.trigger.field == "body"
+                     and any(s <= e.trigger.start < t for s, t in document.sentences)]
         hit_gold: set[int] = set()
         for start, end, text in predicted:
             matches = [g for g, spans in enumerate(gold_spans)

@@ -10,7 +10,9 @@ sets the status. Actors come from the dependency tree and are resolved through
 `shared.nlp.entities.link_entities`; times are the `shared.nlp.timex` expressions the entity
 index carries; places come from the entity index and `shared.nlp.geo.resolve_place`. When the
 doc carries the headline's parse (`shared.nlp.docs.headline_doc`), the main event is the body
-event that best restates the headline; every published span is still a body span.
+event that best restates the headline; when no body event near the top restates the headline's
+main predicate, the main event is the headline's own, its trigger a headline span
+(`Trigger.field == "headline"`); every other published span is a body span.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from shared.nlp.geo import resolve_place
 from shared.schemas.article import Article
 from shared.schemas.common import Span, message_id
 from shared.schemas.entity import Mention, Place
-from shared.schemas.event import Actor, Event, EventLocation, EventTime, Trigger
+from shared.schemas.event import Actor, Event, EventLocation, EventStatus, EventTime, Trigger
 
 _SUBJECTS = {"nsubj", "csubj"}
 _PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -172,6 +174,11 @@ class _Context:
             self.first_sentence += 1
         self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
         self.headline_predicates, self.headline_types = _headline_predicates(headline_doc(doc))
+        self.headline_main = _headline_main(headline_doc(doc))
+        self.headline_main_words = ({_lemma(self.headline_main), self.headline_main.lower_}
+                                    if self.headline_main is not None else set())
+        self.headline_main_type = (_headline_type(self.headline_main)
+                                   if self.headline_main is not None else None)
         self.headline_entities = {e.id for e in self.index.entities
                                   if any(m.field == "headline" for m in e.mentions)}
         self.headline_places = _headline_places(self.index, headline_doc(doc))
@@ -365,6 +372,69 @@ def _headline_predicates(headline: Doc | None) -> tuple[dict[str, float], dict[s
     return found, types
 
 
+#: Subjects that make a headline clause a quote ("'I will never forget this day'").
+_SPEAKERS = {"i", "we", "you"}
+#: How a headline's main predicate may hang below a root that is not one: a topic before a
+#: colon ("Croydon tram crash: Driver arrested"), a subject left as the root ("Bill Murray and
+#: Barack Obama lead celebrations as ..."), a framing noun ("Mystery of the boy who fell").
+_HEADLINE_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "acl", "relcl", "appos", "xcomp",
+                     "parataxis", "dep", "pcomp", "acomp"}
+
+
+def _headline_main(headline: Doc | None) -> Token | None:
+    """The headline's main predicate: the predicate nearest the root of the headline's first
+    sentence, leftmost first; after a rubric and its colon, the predicate of what follows
+    ("US election: Trump cries foul"). A content verb ("Trump lands in Washington"), a
+    participle or outcome adjective in headlinese ("Toblerone fans outraged", "seven dead"),
+    an eventive noun ("Croydon tram crash"), or a present-tense verb the tagger took for a
+    plural noun, which a subject precedes and a complement follows ("Lady Gaga protests
+    outside Trump Tower"); a light verb hands it to its eventive object ("hold talks"). None
+    without a headline or a predicate."""
+    if headline is None or not len(headline):
+        return None
+    root = next(iter(headline.sents)).root
+    level = [root]
+    colon = next((t.i for t in headline if t.text == ":"), None)
+    if colon is not None and root.i < colon:
+        # a rubric before a colon names the story, what follows says what happened
+        after = [t for t in headline[colon + 1:] if t.head.i <= colon or t.head == t]
+        if any(_headline_predicate(t) for a in after for t in a.subtree):
+            level = after
+    for _ in range(6):
+        found = next((t for t in level if _headline_predicate(t)), None)
+        if found is not None:
+            obj = _light_object(found) if found.pos_ == "VERB" else None
+            return obj if obj is not None and _lemma(found) in LIGHT_VERBS else found
+        level = sorted((c for t in level for c in t.children), key=lambda t: t.i)
+        if not level:
+            break
+    return None
+
+
+def _headline_predicate(tok: Token) -> bool:
+    """Whether a headline token can be its main predicate (`_headline_main`)."""
+    if tok.dep_ not in _HEADLINE_CLAUSES and not (tok.dep_ in ("nsubj", "dobj", "pobj")
+                                                  and tok.pos_ == "NOUN"):
+        return False
+    if tok.pos_ == "VERB":
+        # Headlines put verbs in the present or participle; a bare infinitive without "to",
+        # a modal or a subject, or a verb inside a name below the root, is a name the tagger
+        # took for a verb ("Trump rally shooting: ...")
+        bare = tok.tag_ == "VB" and not any(c.dep_ in ("aux", "nsubj") for c in tok.children)
+        named = tok.ent_type_ in _NAME_TYPES and tok.dep_ != "ROOT"
+        # "I will never forget", "You knew it": a quote in the headline, not its news
+        quoted = any(c.dep_ in _SUBJECTS and c.lower_ in _SPEAKERS for c in tok.children)
+        weak = _lemma(tok) in WEAK_VERBS and _classify_verb(tok, _phrasal(tok)) == "other"
+        return (_lemma(tok) not in NON_EVENTS and _lemma(tok) not in REPORTING
+                and not bare and not named and not quoted and not weak)
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ") and _noun_type(tok) is not None:
+        return not _entity_name_part(tok)
+    # headlinese present tense tagged as a plural noun: "Trump slams FBI", "world reacts to"
+    return (tok.dep_ == "ROOT" and tok.tag_ == "NNS" and tok.i > 0
+            and any(c.dep_ in ("nsubj", "compound") for c in tok.lefts)
+            and any(c.dep_ in ("prep", "dobj", "appos") for c in tok.rights))
+
+
 def _headline_places(index: EntityIndex, headline: Doc | None) -> set[str]:
     """The entities the headline names after a locative preposition ("meets Obama at the White
     House", "protest in Croydon"): where the headline says it happened."""
@@ -433,7 +503,10 @@ def _extract(article: Article, doc: Doc) -> list[Event]:
     # After the main event, typed events come before the untyped rest.
     ranked[1:] = sorted(ranked[1:], key=lambda c: (c.type == "other", -c.score, c.trigger.i))
     _fill_fallbacks(ctx, ranked)
-    return [_to_event(ctx, cand, rank) for rank, cand in enumerate(ranked)]
+    headline = _headline_event(ctx, ranked)
+    first = 0 if headline is None else 1
+    events = [_to_event(ctx, cand, rank + first) for rank, cand in enumerate(ranked)]
+    return events if headline is None else [headline, *events]
 
 
 # --- triggers ---------------------------------------------------------------------------------
@@ -1643,6 +1716,17 @@ def _headline_match(ctx: _Context, cand: _Candidate) -> float:
     return max(ctx.restatements[key], same_type)
 
 
+def _restates_headline_main(ctx: _Context, cand: _Candidate, by_type: bool = True) -> bool:
+    """Whether the trigger restates the headline's main predicate (`_headline_main`): it shares
+    a stem with it ("landed" restates "Trump lands in Washington", "arrival" "Trump arrives"),
+    or, when `by_type`, is of its event type, where that type says what happened ("rammed a
+    truck into" restates "bomber hits embassy"; not "statement" or "other")."""
+    forms = {w for w in (cand.lemma.split()[0], cand.trigger.lower_) if len(w) >= 3}
+    if any(_same_stem(word, form) for word in ctx.headline_main_words for form in forms):
+        return True
+    return by_type and cand.type not in _VAGUE_TYPES and cand.type == ctx.headline_main_type
+
+
 def _restatement(ctx: _Context, lemma: str, form: str) -> float:
     forms = {w for w in (lemma.split()[0], form) if len(w) >= 3}
     if ctx.headline_predicates:
@@ -1721,3 +1805,143 @@ def _confidence(cand: _Candidate) -> float:
     if cand.location is not None and cand.location.source == "text":
         value += 0.05
     return round(min(0.95, value), 2)
+
+
+# --- the main event from the headline ---------------------------------------------------------
+
+#: How many of the top body events may restate the headline's predicate before the headline
+#: needs no event of its own.
+_RESTATED_AMONG = 5
+
+
+def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
+    """The main event as the headline states it, when no body event near the top of the ranking
+    restates the headline's main predicate (`_headline_main`; by type, only the top one does):
+    "Toblerone fans outraged" over a body that tells how the bars changed. Its trigger is a span
+    of the headline (`Trigger.field`), its actors are the headline's own (`_headline_actors`);
+    its place, time and evidence are those of the top body event, the body's account of the
+    story (a headline seldom dates its news). None when the body restates the headline or there
+    is no headline parse."""
+    tok = ctx.headline_main
+    headline = ctx.article.headline
+    if tok is None or not headline or not ranked:
+        return None
+    if any(_restates_headline_main(ctx, cand, by_type=i == 0)
+           for i, cand in enumerate(ranked[:_RESTATED_AMONG])):
+        return None
+    kind = ctx.headline_main_type or "other"
+    start, end = tok.idx, tok.idx + len(tok.text)
+    if headline[start:end] != tok.text:
+        return None  # a parse of some other text
+    lemma = _phrasal(tok) if tok.pos_ == "VERB" else _lemma(tok)
+    body = ranked[0]
+    assert body.time is not None
+    article = ctx.article
+    sent = ctx.sentence(body.trigger)[1]
+    evidence_end = sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip())
+    kind_info = type_of(kind)
+    return Event(
+        id=message_id(article.id, article.content_hash, "event", "headline", start, end),
+        article_id=article.id, content_hash=article.content_hash, rank=0, type=kind_info.name,
+        cameo=kind_info.cameo,
+        trigger=Trigger(start=start, end=end, text=headline[start:end], lemma=lemma,
+                        field="headline"),
+        actors=_headline_actors(ctx, tok, kind_info.symmetric, body.actors),
+        location=body.location,
+        time=body.time, status=_headline_status(tok),
+        evidence=ctx.span(sent.start_char, evidence_end),
+        confidence=0.55 if kind != "other" else 0.45,
+    )
+
+
+def _headline_type(tok: Token) -> str:
+    """The event type of a headline predicate (`_headline_main`)."""
+    if tok.pos_ == "VERB":
+        return _classify_verb(tok, _phrasal(tok))
+    return _noun_type(tok) or VERBS.get(_lemma(tok), "other")
+
+
+def _headline_status(tok: Token) -> EventStatus:
+    """Headlinese tense: "X to visit Y" is planned, "X will ..." too; a negation negates; the
+    rest (present for past: "Trump lands") occurred."""
+    children = list(tok.children)
+    if any(c.dep_ == "neg" for c in children):
+        return "negated"
+    if any(c.dep_ == "aux" and c.lower_ in ("to", "will") for c in children):
+        return "planned"
+    return "occurred"
+
+
+def _headline_actors(ctx: _Context, tok: Token, symmetric: bool,
+                     body_actors: list[Actor]) -> list[Actor]:
+    """The actors of the headline's predicate: its subject (with a verb the tagger took for a
+    noun, the name before it; with a predicate parsed as an apposition, the name it follows),
+    its object and "by" agent; a participle's subject undergoes it ("Clinton cleared by FBI").
+    Message spans quote the body, so each is published by a mention
+    in the body: a name by its first one, a common noun by the first body noun of its lemma
+    ("fans"), unresolved; one the body never uses is left out, and so is a word of a rubric
+    before a colon. A headline predicate without a subject or object of its own ("Race to
+    reach trapped boy") takes the top body event's."""
+    found: list[tuple[str, Token]] = []
+    clause = tok.head if tok.dep_ in ("dobj", "attr", "acomp", "oprd") else tok
+    participle = clause.tag_ == "VBN"
+    if clause.dep_ == "appos" and clause.head.pos_ == "PROPN":
+        found.append(("agent", clause.head))  # "X and Y lead celebrations", parsed as apposition
+    for child in clause.children:
+        if child.dep_ in _SUBJECTS or (child.dep_ == "compound" and clause.pos_ == "NOUN"
+                                       and child.pos_ == "PROPN"):
+            found.append(("patient" if participle else "agent", child))
+        elif child.dep_ in _PASSIVE_SUBJECTS:
+            found.append(("patient", child))
+        elif child.dep_ == "dobj" and child != tok:
+            found.append(("patient", child))
+        elif child.dep_ in ("agent", "prep") and child.lower_ in ("by", "with", "against"):
+            role = {"by": "agent", "with": "participant", "against": "patient"}[child.lower_]
+            found += [(role, c) for c in child.children if c.dep_ == "pobj"]
+    colon = next((t.i for t in tok.doc if t.text == ":"), -1)
+    if colon < tok.i:
+        found = [(role, word) for role, word in found if word.i > colon]  # not the rubric's
+    if not found:
+        return body_actors
+    found += [(role, c) for role, t in found for c in t.conjuncts if c.i > t.i]
+    actors: list[Actor] = []
+    seen: set[str] = set()
+    for role, word in found:
+        if symmetric:
+            role = "participant"
+        entity = _headline_entity(ctx, word)
+        mentions = entity.body_mentions() if entity is not None else []
+        if entity is not None and mentions:
+            if entity.id in seen:
+                continue
+            seen.add(entity.id)
+            first = min(mentions, key=lambda m: m.start)
+            actors.append(Actor(role=role, mention=ctx.span(first.start, first.end),
+                                entity_id=entity.id, name=entity.name, type=entity.type))
+        elif word.pos_ == "NOUN":
+            same = _body_noun(ctx, _lemma(word))
+            if same is not None and f"{same.i}" not in seen:
+                seen.add(f"{same.i}")
+                actors.append(Actor(role=role, mention=ctx.span(*_noun_phrase(same))))
+    return actors
+
+
+def _body_noun(ctx: _Context, lemma: str) -> Token | None:
+    """The first noun of the story with this lemma heading its phrase, outside page furniture."""
+    lemmas = ctx.doc.user_data[_LEMMAS_KEY]
+    return next((t for t in ctx.doc.user_data[_CONTENT_KEY]
+                 if t.pos_ == "NOUN" and lemmas[t.i] == lemma and t.dep_ != "compound"
+                 and t.idx >= ctx.dateline_end and not ctx.in_furniture(t)), None)
+
+
+def _headline_entity(ctx: _Context, word: Token) -> LinkedEntity | None:
+    """The actor entity whose headline mention covers `word` or a name compounded onto it."""
+    span = word.doc[word.left_edge.i:word.i + 1]
+    for entity in ctx.index.entities:
+        if entity.type not in _ACTOR_TYPES:
+            continue
+        for m in entity.mentions:
+            if m.field == "headline" and m.start < span.end_char and span.start_char < m.end:
+                if m.start <= word.idx < m.end or word.ent_type_ == "":
+                    return entity
+    return None

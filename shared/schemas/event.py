@@ -14,7 +14,11 @@ EventStatus = Literal["occurred", "ongoing", "planned", "negated", "hypothetical
 
 
 class Trigger(Span):
+    """The word that names the event; offsets index the body, or the headline when `field` is
+    `headline` (the main event as the headline states it, when the body does not restate it)."""
+
     lemma: str
+    field: Literal["body", "headline"] = "body"
 
 
 class Actor(Message):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.events.pipeline import extract_events
+from services.events.pipeline import _headline_main, extract_events
 from services.events.taxonomy import NOUNS, TYPES, VERBS
 from shared.nlp.docs import decode_doc, encode_doc
 from shared.schemas.article import Article, Dateline, ReferenceDate
@@ -570,3 +570,51 @@ def test_a_place_name_cut_short_at_a_hyphen_is_read_whole(nlp) -> None:
     assert main.trigger.text == "rammed"
     assert main.location is not None and main.location.name == "Mazar-e-Sharif"
     assert main.location.country_code == "AF" and main.location.geonames_id is not None
+
+
+# --- the main event as the headline states it ---------------------------------------------------
+
+_FEES = ("The city council raised parking fees by 40 percent in Leeds on Monday. Maria Lopez, a "
+         "local senator, said the rise was unfair.")
+
+
+@pytest.mark.parametrize(("headline", "predicate"), [
+    ("Drivers outraged over parking fees", "outraged"),  # a participle in headlinese
+    ("Leaders hold emergency summit on migration", "summit"),  # a light verb's eventive object
+    ("Parking 2024: Maria Lopez slams fee rise", "slams"),  # after a rubric and its colon
+    ("'We will fight this': Maria Lopez slams fee rise", "slams"),  # not the quote before it
+    ("Footage shows tanker stranded off Brittany", "stranded"),  # not a weak verb
+])
+def test_the_headlines_main_predicate(nlp, headline: str, predicate: str) -> None:
+    found = _headline_main(nlp(headline))
+    assert found is not None and found.text == predicate
+
+
+def test_the_headline_states_the_main_event_the_body_does_not_restate(nlp) -> None:
+    headline = "Drivers outraged over parking fees"
+    events = with_headline(nlp, _FEES, headline)
+    main, body = events[0], events[1]
+    assert main.rank == 0 and main.trigger.field == "headline" and main.trigger.lemma == "outrage"
+    assert headline[main.trigger.start:main.trigger.end] == "outraged"
+    assert body.rank == 1 and body.trigger.text == "raised" and body.trigger.field == "body"
+    # place, time and evidence are the body's account of the story; no "drivers" in the body
+    assert main.location == body.location and main.time == body.time
+    assert main.evidence == body.evidence and main.actors == [] and main.id != body.id
+    assert all(e.trigger.field == "body" for e in events[1:])
+
+
+def test_a_headline_event_names_its_actors_by_their_body_mentions(nlp) -> None:
+    main = with_headline(nlp, _FEES, "Maria Lopez slams parking fee rise")[0]
+    assert main.trigger.field == "headline" and main.type == "criticism"
+    lopez = next(a for a in main.actors if a.name == "Maria Lopez")
+    assert lopez.role == "agent" and _FEES[lopez.mention.start:lopez.mention.end] == "Maria Lopez"
+    body = ("Thousands of fans filled the streets of Turin on Sunday after the club won the cup. "
+            "Fans sang until dawn.")
+    main = with_headline(nlp, body, "Juventus fans celebrate cup triumph")[0]
+    assert [(a.role, a.name, a.mention.text) for a in main.actors] == [("agent", None, "fans")]
+
+
+def test_no_headline_event_when_the_body_restates_the_headline(nlp) -> None:
+    events = with_headline(nlp, _FEES, "Council raises parking fees")
+    assert events[0].trigger.text == "raised" and events[0].trigger.field == "body"
+    assert not any(e.trigger.field == "headline" for e in events)

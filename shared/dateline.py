@@ -4,7 +4,9 @@ Recognised shapes (place, optional date, optional agencies, then a dash or colon
 `SEOUL, Sept 3, 2024 (BSS/AFP) -`, `WASHINGTON (Reuters) -`, `LONDON, March 5 (Reuters) -`,
 `KYIV, Ukraine (AP) —`, `NEW YORK, Jan. 12, 2023 /PRNewswire/ --`, `Geneva, 12 March 2024 (AFP) –`,
 and the CoNLL/Reuters form `ROME 1996-12-06`; a page's media label left before an all-caps place
-(`Photo LONDON --`) is skipped. A date without a year takes the year that puts it
+(`Photo LONDON --`) is skipped. `byline_dateline` finds the dateline of a page that repeats the
+headline and a byline before the wire copy (`Bank holds rates By Jane Roe and Tom Poe LISBON,
+Sept 2 (Reuters) -`). A date without a year takes the year that puts it
 closest to (and not far after) the fallback date.
 """
 
@@ -126,6 +128,14 @@ _AGENCY_NAMES = {
 }
 
 
+# A byline: "By" and one or more Title Case names ("By Jane Doe and John Smith, "), up to what
+# follows it.
+_NAME_WORD = r"[A-Z](?:[a-z][\w'\u2019-]*|\.)"
+_BYLINE = re.compile(
+    rf"\bBy[ ]+{_NAME_WORD}(?:(?:[ ]+|,[ ]+|[ ]+and[ ]+|[ ]*&[ ]*){_NAME_WORD})*[ ]+(?=[A-Z]{{2}})"
+)
+
+
 @dataclass(frozen=True)
 class ParsedDateline:
     place: str | None
@@ -215,6 +225,27 @@ def parse_dateline(body: str, fallback: date | None = None) -> ParsedDateline | 
     m = _WIRE.match(head)
     if not m:
         return None
+    return _parsed(m, 0, fallback)
+
+
+def byline_dateline(body: str, fallback: date | None = None) -> ParsedDateline | None:
+    """The dateline straight after a byline near the top of `body` (a page that repeats its
+    headline and byline before the wire copy), or None. Only an all-caps place with an agency
+    counts: a byline is followed by ordinary text as often. Offsets index `body`.
+
+    Not part of `parse_dateline`: what comes before such a dateline is the page's headline,
+    which readers of `Article.dateline` would then skip.
+    """
+    head = body[:300]
+    for byline in _BYLINE.finditer(head):
+        m = _WIRE.match(head[byline.end():])
+        if m and m["place"].isupper() and (m["agency"] or m["agency2"]):
+            return _parsed(m, byline.end(), fallback)
+    return None
+
+
+def _parsed(m: re.Match[str], offset: int, fallback: date | None) -> ParsedDateline | None:
+    """The dateline `_WIRE` matched at `offset`, or None when it is a label, not a place."""
     agency_raw = m["agency"] or m["agency2"]
     agencies = _split_agencies(agency_raw)
     place = m["place"]
@@ -230,6 +261,6 @@ def parse_dateline(body: str, fallback: date | None = None) -> ParsedDateline | 
         place=_clean_place(place),
         date=parsed_date,
         agencies=agencies,
-        start=len(m["lead"]),
-        end=m.end(),
+        start=offset + len(m["lead"]),
+        end=offset + m.end(),
     )

@@ -48,6 +48,7 @@ from services.events.taxonomy import (
     WEAPON_NOUNS,
     type_of,
 )
+from shared.dateline import byline_dateline
 from shared.nlp.docs import doc_text, headline_doc
 from shared.nlp.entities import EntityIndex, LinkedEntity, link_entities
 from shared.nlp.geo import resolve_place
@@ -1169,7 +1170,8 @@ def _time(ctx: _Context, cand: _Candidate, seen: set[int]) -> EventTime | None:
 def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
     """Places and times for events whose clause gives none.
 
-    Places: for the main event, `_main_place`, else the dateline's place; for the others, a
+    Places: for the main event, `_main_place` (the dateline's place among its candidates), else
+    the place the headline names, else the story's place (`_story_place`); for the others, a
     place elsewhere in the event's sentence, else the dateline's. Times: a date elsewhere in the
     event's sentence; for the main event only, the lead's date; the reference date.
     """
@@ -1198,7 +1200,8 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
     for rank, cand in enumerate(ranked):
         sentence = ctx.sentence(cand.trigger)[0]
         if rank == 0:
-            cand.location = _main_place(ctx, cand, sentence) or dateline_place
+            cand.location = (_main_place(ctx, cand, sentence, dateline_place)
+                             or _headline_place(ctx) or _story_place(ctx))
         elif cand.location is None:
             places = by_sentence_place.get(sentence, [])
             if places:
@@ -1229,8 +1232,13 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
 
     Only a specific date counts here: not "now" or "recently" (a _REF value) and not a date
     years away from the reference date, which in a news story's lead is background ("the
-    first title since 1908"), not when the news happened. The event's own time is kept when
-    nothing specific is found.
+    first title since 1908"), not when the news happened; nor one in a relative clause the
+    event is not in ("Smith, who won the primary on Wednesday, praised the talks"), which
+    describes a participant. A time the event only takes from the event it depends on ("the
+    toll from the bombing rose on Sunday") gives way to one another mention of the same word
+    gives directly ("the bombing early Saturday"). The event's own time is kept when nothing
+    specific is found; a reference date stands on the text's own mention of that day when
+    there is one (`_reference_mention`).
     """
     def specific(value: str | None) -> bool:
         if not value or value.endswith("_REF"):
@@ -1238,19 +1246,31 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
         match = _DATE_VALUE.match(value)
         return match is None or abs(int(match.group(1)) - ctx.reference.year) <= 1
 
+    def background(m: Mention) -> bool:
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span is not None and _in_other_relative_clause(span.root, cand.trigger)
+
     own = cand.time
-    if own is not None and own.source == "text" and specific(own.value):
+    near_top = [other for other in others if other is not cand
+                and ctx.sentence(other.trigger)[0] - ctx.first_sentence < _RESTATED_WITHIN]
+    # Another mention of the same event near the top ("After Thursday's meeting") dates it.
+    same = [m for other in near_top if _restates(other, cand)
+            for m in ctx.times_of.get(id(other), []) if specific(m.value)]
+    # A date the event only takes from the event it depends on ("the toll from the bombing rose
+    # on Sunday") gives way to the one a mention of the same word has ("the bombing on Saturday").
+    restated = [m for other in near_top
+                if _same_stem(other.lemma.split()[0], cand.lemma.split()[0])
+                for m in ctx.times_of.get(id(other), []) if specific(m.value)]
+    if restated and own is not None and own.source == "text" and not ctx.times_of.get(id(cand)):
+        expr = min(restated, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
+    elif own is not None and own.source == "text" and specific(own.value):
         sharper = _sharper_time(ctx, own.value)
         if sharper is not None:
             return EventTime(mention=ctx.span(sharper.start, sharper.end),
                              value=sharper.value or "", source="text")
         return own
-    here = [m for m in times_by_sentence.get(sentence, []) if specific(m.value)]
-    # Another mention of the same event near the top ("After Thursday's meeting") dates it.
-    same = [m for other in others if other is not cand and _restates(other, cand)
-            and ctx.sentence(other.trigger)[0] - ctx.first_sentence < _RESTATED_WITHIN
-            for m in ctx.times_of.get(id(other), []) if specific(m.value)]
-    if here:
+    elif here := [m for m in times_by_sentence.get(sentence, [])
+                  if specific(m.value) and not background(m)]:
         expr = min(here, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
     elif same:
         expr = min(same, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
@@ -1260,12 +1280,46 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
         expr = next((m for i in sorted(times_by_sentence)
                      if 0 <= i - ctx.first_sentence < window and not ctx.boilerplate(i)
                      for m in sorted(times_by_sentence[i], key=lambda m: m.start)
-                     if specific(m.value)), None)
+                     if specific(m.value) and not background(m)), None)
     if expr is not None:
         expr = _sharper_time(ctx, expr.value) or expr
         return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
                          source="text")
-    return own or EventTime(value=ctx.reference.isoformat(), source="reference_date")
+    if own is not None:
+        return own
+    expr = _reference_mention(ctx)
+    if expr is not None:
+        return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
+                         source="text")
+    return EventTime(value=ctx.reference.isoformat(), source="reference_date")
+
+
+def _in_other_relative_clause(tok: Token, trigger: Token) -> bool:
+    """Whether `tok` is in a relative clause on a named participant that `trigger` is not in:
+    "Smith, who won the primary on Wednesday, ..." says when a participant did something else
+    ("the merger, which was announced last month" still dates the merger)."""
+    for _ in range(12):
+        head = _head(tok)
+        if tok.dep_ == "relcl":
+            return head.pos_ == "PROPN" and not tok.left_edge.i <= trigger.i <= tok.right_edge.i
+        if head.i == tok.i:
+            return False
+        tok = head
+    return False
+
+
+def _reference_mention(ctx: _Context) -> Mention | None:
+    """The text's first mention of the reference date's day outside page furniture ("the minister
+    flew home today"), for a main event dated by the reference date alone: the same date, with
+    words in the story that say it. None when the text never names that day."""
+    day = ctx.reference.isoformat()
+    found = []
+    for root_i, mentions in ctx.times_by_token.items():
+        tok = ctx.doc[root_i]
+        if ctx.boilerplate(ctx.sentence(tok)[0]) or ctx.in_furniture(tok):
+            continue
+        found.extend(m for m in mentions if m.value == day)
+    return min(found, key=lambda m: m.start) if found else None
 
 
 #: A TIMEX3 value that gives only a part of a day ("the morning": `2016-11-09TMO`).
@@ -1362,15 +1416,18 @@ def _whole_name_end(ctx: _Context, end: int) -> int:
 
 def _venue_city(ctx: _Context, location: EventLocation) -> EventLocation | None:
     """For a venue (a building or site the gazetteer does not know: "Trump Tower", "the German
-    consulate"), the venue in the city the text puts it in: its own "in" phrase ("outside Trump
-    Tower in New York City", "the consulate in the northern hub of Mazar-i-Sharif"), else a
-    known city after a locative preposition in the venue's sentence or the one before, nearest
-    first. Named "venue, city", with the city's country, coordinates and GeoNames id; the mention
-    stays the venue's. None when the place is not a venue or no city is named."""
+    consulate", a racing circuit), the venue in the city the text puts it in: its own "in"
+    phrase ("outside Trump Tower in New York City", "the consulate in the northern hub of
+    Mazar-i-Sharif"), else a known city after a locative preposition in the venue's sentence or
+    the one before, nearest first, else, for a site the model takes for a place, one near
+    another of its mentions (`_city_near_venue`). Named "venue, city", with the city's country,
+    coordinates and GeoNames id; the mention stays the venue's. None when the place is not a
+    venue or no city is named."""
     if location.mention is None or location.entity_id is None:
         return None
     venue = ctx.index.by_id(location.entity_id)
-    if venue is None or venue.type not in ("FAC", *_BUILDING_TYPES) or ctx.place_of(venue):
+    if (venue is None or venue.type not in ("FAC", "GPE", "LOC", *_BUILDING_TYPES)
+            or ctx.place_of(venue)):
         return None
     span = ctx.doc.char_span(location.mention.start, location.mention.end,
                              alignment_mode="expand")
@@ -1407,12 +1464,56 @@ def _venue_city(ctx: _Context, location: EventLocation) -> EventLocation | None:
                     near.append((abs(m.start - location.mention.start), m.start, found.root))
         if near:
             city = _place_at(ctx, min(near)[2])
+    if city is None and venue.type in ("FAC", "GPE", "LOC"):
+        # only for a place: the mentions of a building taken for an organisation are often the
+        # organisation ("the White House said"), and no guide to where the building is
+        city = _city_near_venue(ctx, venue)
     if city is None:
         return None
     return location.model_copy(update={
         "name": f"{venue.name}, {city.name}", "country_code": city.country_code,
         "latitude": city.latitude, "longitude": city.longitude,
         "geonames_id": city.geonames_id})
+
+
+def _city_near_venue(ctx: _Context, venue: LinkedEntity) -> EventLocation | None:
+    """A known city the text puts something in or at within a few sentences of any mention of
+    `venue`, nearest first: a story names a venue's city near one of its mentions, not always
+    the one the event is at ("the race at Brandvale Park" ... "rain fell here in Porto"): one
+    that places an action or the venue, not another thing ("the airport in Porto"). None when
+    there is none."""
+    windows = []
+    for m in venue.body_mentions():
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and not ctx.in_furniture(span.root):
+            sentence = ctx.sentence(span.root)[0]
+            windows.append((ctx.sents[max(sentence - _VENUE_WINDOW, 0)].start_char,
+                            ctx.sents[min(sentence + _VENUE_WINDOW, len(ctx.sents) - 1)].end_char,
+                            m.start))
+    near: list[tuple[int, int, Token]] = []
+    for entity in ctx.index.entities:
+        place = ctx.place_of(entity) if entity.type in _PLACE_TYPES else None
+        if place is None or place.kind != "city" or entity.id == venue.id:
+            continue
+        for m in entity.body_mentions():
+            distance = min((abs(m.start - at) for lo, hi, at in windows if lo <= m.start < hi),
+                           default=None)
+            if distance is None or m.start < ctx.dateline_end:
+                continue
+            found = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if found is None or ctx.in_furniture(found.root):
+                continue
+            prep = _place_preposition(found.root)
+            if prep is None or prep.lower_ not in _SETTING:
+                continue
+            # where something happened ("fell here in Porto"), or the venue's own city; not the
+            # city of a thing ("the airport in Porto", "her home in Paris")
+            placed = _head(prep)
+            hit = ctx.mention_at(placed) if placed.ent_type_ else None
+            if (placed.pos_ in ("VERB", "AUX", "ADV") or hit is not None and hit[0].id == venue.id
+                    or placed.pos_ == "NOUN" and _noun_type(placed) is not None):
+                near.append((distance, m.start, found.root))
+    return _place_at(ctx, min(near)[2]) if near else None
 
 
 def _taken(ctx: _Context, tok: Token, starts: set[int]) -> bool:
@@ -1422,45 +1523,60 @@ def _taken(ctx: _Context, tok: Token, starts: set[int]) -> bool:
 
 
 def _dateline_place(ctx: _Context) -> EventLocation | None:
+    """The dateline's place; for a page that repeats its headline and byline before the wire
+    copy, the place of the dateline after the byline (`shared.dateline.byline_dateline`)."""
     dateline = ctx.article.dateline
-    if dateline is None or not dateline.place:
+    if dateline is not None:
+        name, lo, hi = dateline.place, dateline.span.start, dateline.span.end
+    else:
+        found = byline_dateline(ctx.text, ctx.reference)
+        name, lo, hi = (found.place, found.start, found.end) if found else (None, 0, 0)
+    if not name:
         return None
-    start = ctx.text.lower().find(dateline.place.lower(), dateline.span.start, dateline.span.end)
+    start = ctx.text.lower().find(name.lower(), lo, hi)
     mention = None
     entity = None
     if start >= 0:
-        end = start + len(dateline.place)
+        end = start + len(name)
         mention = ctx.span(start, end)
         entity = ctx.index.at(start, end)
-    name = entity.name if entity is not None else dateline.place
+        if entity is not None and entity.name.lower() != name.lower():
+            entity = None  # a byline name run into the place ("Tom Poe LISBON")
     place = (entity.place if entity is not None and entity.place is not None
-             else resolve_place(dateline.place, "GPE"))
+             else resolve_place(name, "GPE"))
+    name = entity.name if entity is not None else name
     return _event_location(mention, name, entity.id if entity else None, place,
                            source="dateline")
 
 
-def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation | None:
+def _main_place(ctx: _Context, cand: _Candidate, sentence: int,
+                dateline: EventLocation | None = None) -> EventLocation | None:
     """The main event's place: the best-placed place the text names near it.
 
     Candidates are the place entities (GPE/LOC/FAC) mentioned in the event's sentence or the
-    lead, plus the place its own clause gives. A place scores for being the clause's own, for
-    its sentence (nearer is better), for a locative preposition ("in Croydon"), for being named
-    in the headline too, and for being finer than a country ("killed in Afghanistan's
-    Mazar-i-Sharif" happened in the city); a country used as a modifier ("US election",
-    "German consulate") scores less. None when the text names no place there: the dateline's
-    place is the caller's fallback.
+    lead, plus the place its own clause gives, plus the dateline's place. A place scores for
+    being the clause's own, for its sentence (nearer is better), for a locative preposition
+    ("in Croydon"), for being named in the headline too, and for being finer than a country
+    ("killed in Afghanistan's Mazar-i-Sharif" happened in the city); a country used as a
+    modifier ("US election", "German consulate") scores less, and where a company is based
+    ("US-based Mondelez") is no candidate. The dateline's place, where the story was filed,
+    beats the best of these unless that is the clause's own place or a place finer than a
+    country after a locative preposition ("in Manchester"): "LONDON -- The carmaker cut jobs,
+    although its cars are still made in Germany" is London's story. None when there is no
+    candidate.
     """
     lead_last = min(ctx.first_sentence + 2, len(ctx.sents) - 1)
     lead_end = ctx.sents[lead_last].end_char if ctx.sents else 0
     own = cand.location
-    best: tuple[float, int, EventLocation] | None = None
+    #: (score, -start, place, whether it beats the dateline's place)
+    best: tuple[float, int, EventLocation, bool] | None = None
     if own is not None and own.mention is not None:
         # The clause's own place, found through a locative or as the noun's modifier.
         entity = ctx.index.by_id(own.entity_id) if own.entity_id else None
         headline = entity is not None and any(m.field == "headline" for m in entity.mentions)
         own_place = ctx.place_of(entity) if entity is not None else None
         fine = own.country_code is None or (own_place is not None and own_place.kind != "country")
-        best = (4.0 + headline + 0.75 * fine, -own.mention.start, own)
+        best = (4.0 + headline + 0.75 * fine, -own.mention.start, own, True)
     for entity in ctx.index.entities:
         if entity.type not in _PLACE_TYPES and entity.type not in _BUILDING_TYPES:
             continue
@@ -1487,8 +1603,11 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
             # "at the White House", "outside Trump Tower": a named building taken for an org
             if entity.type in _BUILDING_TYPES and not town and prep not in _AT:
                 continue
+            if root is not None and _origin_modifier(root):
+                continue
             score += 1.0 if headline else 0.0
-            score += 0.75 if place is None or place.kind in ("city", "region", "other") else 0.0
+            fine = place is None or place.kind in ("city", "region", "other")
+            score += 0.75 if fine else 0.0
             if prep in _LOCATIVE:
                 score += 1.0
             elif root is not None and _names_event(root):
@@ -1500,10 +1619,63 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int) -> EventLocation
             key = (score, -mention.start)
             if best is None or key > best[:2]:
                 best = (score, -mention.start, _event_location(
-                    ctx.span(mention.start, mention.end), entity.name, entity.id, place))
-    if best is not None:
+                    ctx.span(mention.start, mention.end), entity.name, entity.id, place),
+                    fine and prep in _LOCATIVE)
+    if best is not None and (best[3] or dateline is None):
         return best[2]
-    return own
+    return dateline if dateline is not None else own
+
+
+#: Participles that make a place where something is from: "US-based", "Paris-born".
+_ORIGIN_PARTICIPLES = {"based", "born", "headquartered", "registered", "listed", "made", "built"}
+#: How many sentences either side of a venue's mention its city may be named in.
+_VENUE_WINDOW = 3
+#: Prepositions that put a story's action at a place, for `_story_place`.
+_SETTING = {"in", "at", "near", "outside", "inside"}
+
+
+def _origin_modifier(tok: Token) -> bool:
+    """Whether `tok` says where something is based or from, not where anything happened:
+    "US-based Mondelez", "the London-born singer"."""
+    head = _head(tok)
+    return (head.i != tok.i and head.lower_ in _ORIGIN_PARTICIPLES
+            and tok.dep_ in ("npadvmod", "compound", "nmod", "amod"))
+
+
+def _headline_place(ctx: _Context) -> EventLocation | None:
+    """The place the headline puts the news at ("... performance in Brazil") when the body never
+    names it near the main event; the first the headline names. No mention: spans quote the
+    body, and the headline's is not a body span."""
+    found = []
+    for entity in ctx.index.entities:
+        if entity.id not in ctx.headline_places:
+            continue
+        place = ctx.place_of(entity)
+        if entity.type not in _PLACE_TYPES and place is None:
+            continue
+        start = min(m.start for m in entity.mentions if m.field == "headline")
+        found.append((start, entity, place))
+    if not found:
+        return None
+    _, entity, place = min(found, key=lambda f: f[0])
+    return _event_location(None, entity.name, entity.id, place)
+
+
+def _story_place(ctx: _Context) -> EventLocation | None:
+    """Where the story is set when nothing near its main event says: the first place the story's
+    text puts something in or at ("went on sale in the UK", "at a rally in the suburbs of
+    Leeds"), not in page furniture and not where someone or something is from. None when there
+    is none."""
+    for ent in ctx.doc.ents:
+        if ent.start_char < ctx.dateline_end or not ctx.place_token(ent.root):
+            continue
+        root = ent.root
+        if ctx.in_furniture(root) or ctx.boilerplate(ctx.sentence(root)[0]) or _origin_modifier(root):
+            continue
+        prep = _place_preposition(root)
+        if prep is not None and prep.lower_ in _SETTING:
+            return _place_at(ctx, root)
+    return None
 
 
 def _names_event(tok: Token) -> bool:

@@ -111,6 +111,8 @@ _ANY_UNIT = rf"(?:{_UNITS_PL}|{_UNIT})"
 _TZ = r"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|JST|KST)|\s+local\s+time)?"
 _CLOCK = (r"(?:(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.\s?m\b\.?|[ap]m\b)"
           r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?!\d)(?=\s*(?:[ECMP][SD]T|GMT|UTC|local|hours|h\b))"
+          # "at 00:48", "at 21:05": after "at", an hour only the 24-hour clock writes so
+          r"|(?<=\bat\s)(?P<hour24at>0\d|1[3-9]|2[0-3]):(?P<minute24at>[0-5]\d)(?![\d:])"
           r"|(?P<noon>noon|midnight|midday)"
           r"|(?P<hourw>\d{1,2}|" + _NUMWORD + r")\s+"
           r"(?:o'clock|in\s+the\s+(?P<inthe>morning|afternoon|evening))"
@@ -423,6 +425,8 @@ def _clock(m: re.Match[str], ctx: _Context) -> tuple[TimexType, str] | None:
         hour, minute = (12, 0) if m.group("noon").lower() in {"noon", "midday"} else (24, 0)
     elif m.group("hour24"):
         hour, minute = int(m.group("hour24")), int(m.group("minute24"))
+    elif m.group("hour24at"):
+        hour, minute = int(m.group("hour24at")), int(m.group("minute24at"))
     elif m.group("hourw"):
         number = _parse_number(m.group("hourw"))
         if number is None or not 1 <= number <= 12:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shared.dateline import parse_dateline
+from shared.dateline import byline_dateline, parse_dateline
 
 FALLBACK = date(2024, 9, 10)
 
@@ -94,3 +94,23 @@ def test_a_media_label_before_an_all_caps_dateline_is_skipped():
     assert parse_dateline("Photo KUNDUZ, Afghanistan -- Taliban insurgents", FALLBACK).place == "Kunduz"
     assert parse_dateline("Video shows the moment - a crash", FALLBACK) is None
     assert parse_dateline("Photo Paris - the city", FALLBACK) is None
+
+
+def test_a_dateline_after_a_repeated_headline_and_byline():
+    body = ("Central bank holds rates steady By Jane Roe and Tom Poe LISBON, Sept 9 (Reuters) - The "
+            "bank said on Wednesday")
+    parsed = byline_dateline(body, FALLBACK)
+    assert parsed is not None and parsed.place == "Lisbon"
+    assert parsed.date == date(2024, 9, 9) and parsed.agencies == ("Reuters",)
+    assert body[parsed.start:parsed.end] == "LISBON, Sept 9 (Reuters) - "
+    assert parse_dateline(body, FALLBACK) is None  # the top of the page is still its headline
+
+
+@pytest.mark.parametrize("text", [
+    "By Jane Roe The council met on Monday.",  # a byline, then the story
+    "By Jane Roe LISBON - The council met.",  # no agency to confirm a place
+    "By JANE ROE (AP) - The council met.",  # an all-caps byline is no place
+    "Prices fell by NYSE (AP) - rules.",
+])
+def test_a_byline_without_a_wire_dateline_after_it_gives_none(text):
+    assert byline_dateline(text, FALLBACK) is None

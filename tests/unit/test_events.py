@@ -336,6 +336,12 @@ def with_headline(nlp, body: str, headline: str | None) -> list[Event]:  # type:
     return extract_events(make_article(body, headline=headline), doc)
 
 
+def with_dateline(nlp, body: str, headline: str | None,  # type: ignore[no-untyped-def]
+                  dateline: Dateline) -> list[Event]:
+    doc = decode_doc(encode_doc(nlp(body), nlp(headline) if headline else None))
+    return extract_events(make_article(body, headline=headline, dateline=dateline), doc)
+
+
 def test_the_headline_picks_the_main_event_among_the_body_events(nlp) -> None:
     body = ("Ministers met in Paris on Monday to review the budget. The finance minister resigned "
             "on Tuesday after a long dispute over spending.")
@@ -618,3 +624,84 @@ def test_no_headline_event_when_the_body_restates_the_headline(nlp) -> None:
     events = with_headline(nlp, _FEES, "Council raises parking fees")
     assert events[0].trigger.text == "raised" and events[0].trigger.field == "body"
     assert not any(e.trigger.field == "headline" for e in events)
+
+
+def test_the_dateline_place_beats_a_country_in_another_clause_but_not_a_city_in_the_sentence(
+        nlp) -> None:
+    def main_place(body: str) -> tuple[str | None, str]:
+        dateline = Dateline(place="London", date=None, agencies=[],
+                            span=Span(start=0, end=10, text=body[:10]))
+        main = with_dateline(nlp, body, "Carmaker cuts jobs", dateline)[0]
+        assert main.location is not None and main.location.name is not None
+        return main.location.name.lower(), main.location.source
+
+    body = "LONDON -- The carmaker cut 500 jobs on Tuesday, although its cars are still made in Germany."
+    assert main_place(body) == ("london", "dateline")
+    assert main_place("LONDON -- Police arrested a man in Manchester on Tuesday.") == (
+        "manchester", "text")
+
+
+def test_where_a_company_is_based_is_not_where_it_happened(nlp) -> None:
+    body = ("US-based Acme has cut the size of its cereal boxes. Sales had been slow for months. "
+            "Shoppers were unhappy. Critics said prices should have risen instead. The smaller "
+            "boxes went on sale in the UK.")
+    main = with_headline(nlp, body, "Acme cuts its cereal boxes")[0]
+    assert main.trigger.text == "cut"
+    # no place near the event: the first place the story puts something in
+    assert main.location is not None and main.location.name == "UK"
+
+
+def test_the_headline_place_when_the_body_names_none(nlp) -> None:
+    body = "The coach praised the team's performance on Sunday. It was the best game of the season."
+    main = with_headline(nlp, body, "Coach hails team's win in Portugal")[0]
+    assert main.location is not None and main.location.name == "Portugal"
+    assert main.location.mention is None and main.location.country_code == "PT"
+
+
+def test_the_dateline_after_a_byline_places_the_main_event(nlp) -> None:
+    body = ("Bank holds rates steady By Jane Roe and Tom Poe LISBON, Sept 2 (Reuters) - The central "
+            "bank of Portugal raised interest rates on Monday.")
+    main = with_headline(nlp, body, "Bank holds rates steady")[0]
+    assert main.trigger.text == "raised"
+    assert main.location is not None and main.location.source == "dateline"
+    assert main.location.name == "Lisbon" and main.location.country_code == "PT"
+
+
+def test_a_site_is_placed_in_a_city_named_a_few_sentences_on(nlp) -> None:
+    lead = ("Rain stopped the race at Brandvale Park after a crash. Drivers complained about the "
+            "rain. The safety car came out twice. ")
+    main = with_headline(nlp, lead + "Heavy rain fell here in Porto all afternoon.",
+                         "Race stopped after crash")[0]
+    assert main.location is not None and main.location.name == "Brandvale Park, Porto"
+    assert main.location.country_code == "PT"
+    # the city of another thing is not the site's
+    main = with_headline(nlp, lead + "Fans had landed at the airport in Porto.",
+                         "Race stopped after crash")[0]
+    assert main.location is not None and main.location.name == "Brandvale Park"
+
+
+def test_a_date_in_a_relative_clause_on_a_participant_does_not_date_the_main_event(nlp) -> None:
+    body = ("Senator Smith, who won the primary on Wednesday, has praised the talks as excellent. "
+            "He met the president at the White House on Thursday.")
+    main = with_headline(nlp, body, "Smith praises talks")[0]
+    assert main.trigger.text == "praised"
+    assert main.time.mention is not None and main.time.mention.text == "Thursday"
+
+
+def test_a_reference_date_stands_on_the_texts_mention_of_that_day(nlp) -> None:
+    body = ("The prime minister met the king at the palace. The two men talked for an hour. Aides "
+            "said the talks went well. Reporters waited outside for hours. The minister flew home "
+            "to Madrid today.")
+    main = with_headline(nlp, body, "Prime minister meets king")[0]
+    assert main.trigger.text == "met"
+    assert main.time.mention is not None and main.time.mention.text == "today"
+    assert main.time.value == REFERENCE.isoformat() and main.time.source == "text"
+
+
+def test_a_mentions_own_date_beats_one_taken_from_the_event_it_depends_on(nlp) -> None:
+    body = ("The death toll from a car bombing at the market rose to twelve Sunday. Police said the "
+            "bombing early Saturday, which closed the market, was the worst this year.")
+    main = with_headline(nlp, body, "Militants bomb market")[0]
+    assert main.trigger.text == "bombing"
+    assert main.time.mention is not None and main.time.mention.text == "early Saturday"
+    assert main.time.value == "2024-08-31"

@@ -161,6 +161,15 @@ def test_spans_are_trimmed_sorted_and_offsets_index_the_text(nlp) -> None:
     assert all(text[t.start:t.end] == t.text for t in found)
 
 
+def test_a_24_hour_clock_time_after_at(nlp) -> None:
+    assert _found(nlp, "At 00:48 in Leeds, the last bus left.") == {"00:48": "2024-09-03T00:48"}
+    assert _found(nlp, "The ferry sailed at 21:05 on Monday.") == {
+        "21:05 on Monday": "2024-09-02T21:05"}
+    # "at 10:30" may be morning or evening, and a score is no time
+    assert _found(nlp, "The talks began at 10:30.") == {}
+    assert _found(nlp, "The home side led 13:10 at half time.") == {}
+
+
 def test_ages_and_amounts_are_not_times(nlp) -> None:
     found = _found(nlp, "A 44-year-old man paid $2024 for 1,500 shares, a 15% rise.")
     assert found == {}

@@ -33,6 +33,8 @@ from services.events.taxonomy import (
     ADJECTIVES,
     CONDITIONAL,
     FRAMING,
+    FRAMING_NOUNS,
+    INCHOATIVE,
     KNOWN_LEMMAS,
     LIGHT_VERBS,
     MARKET_NOUNS,
@@ -92,6 +94,14 @@ _BOILERPLATE = re.compile(r"\b(?:subscrib\w*|newsletter|inbox|click to|share on|
                           r"invalid email)(?!\w)", re.I)
 #: Markers a caption follows: what comes after them in their sentence is the caption.
 _CAPTION = re.compile(r"\b(?:image (?:copyright|caption)|media caption)(?!\w)", re.I)
+#: A photo agency's credit in capitals opening a sentence ("GETTY Trump meets Obama in the Oval
+#: Office", "EPA 9 Trump hugs the flag", "AP:Associated Press 3 Police near the scene"): a
+#: picture caption, page furniture. Agencies whose capitals also open real sentences ("EPA
+#: Administrator X said", "AP Moller-Maersk", "PA Consulting") count only with a gallery number
+#: or a second credit after them.
+_CREDIT = re.compile(r"\s*(?:(?:GETTY(?: IMAGES)?|REUTERS)(?:[*/:][A-Z]\w*)*(?=\s+[A-Z0-9])"
+                     r"|(?:GETTY|REUTERS|EPA|AFP|AP|PA)(?:[*/:][A-Z]\w*)+(?=\s+[A-Z0-9])"
+                     r"|(?:EPA|AFP|AP|PA)(?=\s+\d))")
 #: Capitalised articles that open a sentence glued to a heading before it (`_Context._heading_end`).
 _GLUED_OPENERS = {"The", "A", "An"}
 #: At most this many tokens of a heading glued to a sentence.
@@ -209,7 +219,8 @@ class _Context:
             imperative = first.tag_ == "VB" and first.dep_ == "ROOT" and not any(
                 c.dep_ in _SUBJECTS for c in _kids(first))
             text = self.text[sent.start_char:sent.end_char]
-            self._boilerplate[sentence] = imperative or bool(_BOILERPLATE.search(text))
+            self._boilerplate[sentence] = (imperative or bool(_BOILERPLATE.search(text))
+                                           or bool(_CREDIT.match(text)))
         return self._boilerplate[sentence]
 
     def furniture_only(self, sentence: int) -> bool:
@@ -220,6 +231,8 @@ class _Context:
             return False
         sent = self.sents[sentence]
         text = self.text[sent.start_char:sent.end_char]
+        if _CREDIT.match(text):
+            return True  # a caption runs on with no stop to tell where it ends
         ends = [m.end() for m in _BOILERPLATE.finditer(text)]
         return (not ends or len(_WORDS.findall(text[ends[-1]:])) <= 6
                 or not _SENTENCE_END.search(text))
@@ -373,6 +386,8 @@ def _headline_predicates(headline: Doc | None) -> tuple[dict[str, float], dict[s
     return found, types
 
 
+#: Marks that open a quote in a headline.
+_HEADLINE_QUOTES = "'\"\u2018\u201c"
 #: Subjects that make a headline clause a quote ("'I will never forget this day'").
 _SPEAKERS = {"i", "we", "you"}
 #: How a headline's main predicate may hang below a root that is not one: a topic before a
@@ -387,10 +402,11 @@ def _headline_main(headline: Doc | None) -> Token | None:
     sentence, leftmost first; after a rubric and its colon, the predicate of what follows
     ("US election: Trump cries foul"). A content verb ("Trump lands in Washington"), a
     participle or outcome adjective in headlinese ("Toblerone fans outraged", "seven dead"),
-    an eventive noun ("Croydon tram crash"), or a present-tense verb the tagger took for a
-    plural noun, which a subject precedes and a complement follows ("Lady Gaga protests
-    outside Trump Tower"); a light verb hands it to its eventive object ("hold talks"). None
-    without a headline or a predicate."""
+    a verb of becoming's adjective ("gets more gappy"), an eventive noun ("Croydon tram
+    crash"), or a present-tense verb or participle the tagger took for a noun, which a subject
+    precedes and a complement follows ("Lady Gaga protests outside Trump Tower", "Five shot in
+    Seattle"); a light verb hands it to its eventive object ("hold talks"), an effort noun to
+    its infinitive ("Race to reach boy"). None without a headline or a predicate."""
     if headline is None or not len(headline):
         return None
     root = next(iter(headline.sents)).root
@@ -403,6 +419,11 @@ def _headline_main(headline: Doc | None) -> Token | None:
             level = after
     for _ in range(6):
         found = next((t for t in level if _headline_predicate(t)), None)
+        if found is not None and found.pos_ == "NOUN" and _lemma(found) in FRAMING_NOUNS:
+            # "Race to reach trapped boy", "Bid to oust leader": the effort frames its infinitive
+            found = next((c for c in found.children if c.dep_ in ("acl", "relcl")
+                          and c.pos_ == "VERB" and any(a.dep_ == "aux" and a.lower_ == "to"
+                                                       for a in c.children)), found)
         if found is not None:
             obj = _light_object(found) if found.pos_ == "VERB" else None
             return obj if obj is not None and _lemma(found) in LIGHT_VERBS else found
@@ -416,7 +437,10 @@ def _headline_predicate(tok: Token) -> bool:
     """Whether a headline token can be its main predicate (`_headline_main`)."""
     if tok.dep_ not in _HEADLINE_CLAUSES and not (tok.dep_ in ("nsubj", "dobj", "pobj")
                                                   and tok.pos_ == "NOUN"):
-        return False
+        # an eventive noun the tagger took for a gerund ("Seattle shooting leaves five hurt"),
+        # a participle the parser hung on its subject as a modifier ("Race red-flagged")
+        return _gerund_subject(tok) or (tok.dep_ in ("npadvmod", "advmod")
+                                        and _headlinese_participle(tok))
     if tok.pos_ == "VERB":
         # Headlines put verbs in the present or participle; a bare infinitive without "to",
         # a modal or a subject, or a verb inside a name below the root, is a name the tagger
@@ -430,10 +454,46 @@ def _headline_predicate(tok: Token) -> bool:
                 and not bare and not named and not quoted and not weak)
     if tok.pos_ in ("NOUN", "PROPN", "ADJ") and _noun_type(tok) is not None:
         return not _entity_name_part(tok)
-    # headlinese present tense tagged as a plural noun: "Trump slams FBI", "world reacts to"
-    return (tok.dep_ == "ROOT" and tok.tag_ == "NNS" and tok.i > 0
-            and any(c.dep_ in ("nsubj", "compound") for c in tok.lefts)
+    if tok.pos_ == "ADJ":
+        return _headline_adjective(tok)
+    # headlinese present tense tagged as a plural noun: "Trump slams FBI", "world reacts to";
+    # a participle tagged as a noun after its subject: "Five shot in Seattle"
+    return (tok.dep_ == "ROOT" and tok.tag_ in ("NNS", "NN") and tok.i > 0
+            and any(c.dep_ == "nsubj" or (c.dep_ == "compound" and tok.tag_ == "NNS")
+                    for c in tok.lefts)
             and any(c.dep_ in ("prep", "dobj", "appos") for c in tok.rights))
+
+
+def _gerund_subject(tok: Token) -> bool:
+    """Whether a headline verb is an eventive noun in "-ing" as its clause's subject, which the
+    tagger took for a gerund ("Seattle shooting leaves five hurt")."""
+    return (tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("nsubj", "nsubjpass")
+            and NOUNS.get(tok.lower_) is not None)
+
+
+def _headline_adjective(tok: Token) -> bool:
+    """Whether a headline adjective outside the lexicon is a predicate: an outcome adjective in
+    any clause ("Tram derailment: several dead"); a past participle the tagger took for an
+    adjective, as headlines drop the auxiliary ("Fans are outraged", "race red-flagged after
+    crash"), not one before its noun; or the complement of a verb of becoming ("Toblerone
+    gets more gappy"), where the change of state is the news."""
+    if tok.lower_ in ADJECTIVES or _headlinese_participle(tok):
+        return True
+    return tok.dep_ == "acomp" and _lemma(tok.head) in INCHOATIVE
+
+
+def _headlinese_participle(tok: Token) -> bool:
+    """Whether a headline adjective is a past participle without its auxiliary ("outraged",
+    "red-flagged"), or after "be" ("Fans are outraged"); not one before its noun ("alleged
+    fraud"), after a verb of seeming ("sounds sophisticated") or in a quote ("I am horrified")."""
+    if not (tok.pos_ == "ADJ" and tok.tag_ == "JJ" and tok.lower_.endswith("ed") and len(tok) > 4
+            and tok.dep_ != "amod"):
+        return False
+    if tok.dep_ != "acomp":
+        return True
+    head = tok.head
+    return head.lemma_.lower() == "be" and not any(
+        c.dep_ in _SUBJECTS and c.lower_ in _SPEAKERS for c in head.children)
 
 
 def _headline_places(index: EntityIndex, headline: Doc | None) -> set[str]:
@@ -1264,7 +1324,7 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
     if restated and own is not None and own.source == "text" and not ctx.times_of.get(id(cand)):
         expr = min(restated, key=lambda m: (abs(m.start - cand.trigger.idx), m.start))
     elif own is not None and own.source == "text" and specific(own.value):
-        sharper = _sharper_time(ctx, own.value)
+        sharper = _sharper_time(ctx, own.value, own.mention.text if own.mention else "")
         if sharper is not None:
             return EventTime(mention=ctx.span(sharper.start, sharper.end),
                              value=sharper.value or "", source="text")
@@ -1282,7 +1342,7 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
                      for m in sorted(times_by_sentence[i], key=lambda m: m.start)
                      if specific(m.value) and not background(m)), None)
     if expr is not None:
-        expr = _sharper_time(ctx, expr.value) or expr
+        expr = _sharper_time(ctx, expr.value, ctx.text[expr.start:expr.end]) or expr
         return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
                          source="text")
     if own is not None:
@@ -1334,21 +1394,30 @@ _NAMES_DAY = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?
                         r"dec)", re.I)
 
 
-def _sharper_time(ctx: _Context, value: str | None) -> Mention | None:
+#: "this morning", "this afternoon": a part of the day that names its day.
+_THIS = re.compile(r"\bthis\b", re.I)
+#: A clock time as written ("4:15pm", "6.10am", "9pm"): its digits name no day.
+_CLOCK_TEXT = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\b\.?|\b\d{1,2}[:.]\d{2}\b", re.I)
+
+
+def _sharper_time(ctx: _Context, value: str | None, written: str = "") -> Mention | None:
     """A more specific expression of the same time, when the event's time only gives a part of
     a day: the lead's "during the morning rush hour" is the "6.10am on Wednesday" the story gives
     further down. The best is a clock time within that part of the day that names its day too,
     then one that does not, then the day itself by name ("Wednesday"); the earliest of the best.
-    None when the article has none."""
+    A part of a day `written` with its day ("this afternoon", "Wednesday morning") is sharpened
+    only by a clock time that names the day too: a bare "4:15pm" that afternoon may time
+    anything, and the day's name says less. None when the article has none."""
     match = _PART_OF_DAY.match(value or "")
     if match is None:
         return None
     day, part = match.groups()
+    anchored = bool(_NAMES_DAY.search(_CLOCK_TEXT.sub(" ", written)) or _THIS.search(written))
     low, high = _PART_HOURS[part]
     best: tuple[int, int, Mention] | None = None
     for mentions in ctx.times_by_token.values():
         for m in mentions:
-            text = ctx.text[m.start:m.end]
+            text = _CLOCK_TEXT.sub(" ", ctx.text[m.start:m.end])
             names = bool(_NAMES_DAY.search(text))
             clock = _CLOCK.match(m.value or "")
             if clock is not None and clock.group(1) == day and low <= int(clock.group(2)) < high:
@@ -1356,6 +1425,8 @@ def _sharper_time(ctx: _Context, value: str | None) -> Mention | None:
             elif names and (m.value == day or m.value == value):
                 rank = 1
             else:
+                continue
+            if anchored and rank < 3:
                 continue
             span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or ctx.boilerplate(ctx.sentence(span.root)[0]):
@@ -1987,19 +2058,26 @@ _RESTATED_AMONG = 5
 
 
 def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
-    """The main event as the headline states it, when no body event near the top of the ranking
-    restates the headline's main predicate (`_headline_main`; by type, only the top one does):
-    "Toblerone fans outraged" over a body that tells how the bars changed. Its trigger is a span
-    of the headline (`Trigger.field`), its actors are the headline's own (`_headline_actors`);
-    its place, time and evidence are those of the top body event, the body's account of the
-    story (a headline seldom dates its news). None when the body restates the headline or there
-    is no headline parse."""
+    """The main event as the headline states it, unless the top body event restates the
+    headline's main predicate (`_headline_main`): in its word, or by type while none of the top
+    five body events uses its word. "Toblerone fans outraged" over a body that tells how the
+    bars changed; "Cubs win World Series" over a top event "blew a three-run lead" with "won"
+    further down: the headline's word in the body says it is the news. A predicate that only
+    names the topic (`_headline_topic`) gives way to the body as soon as one of the top five
+    restates it. Its trigger is a span of the headline (`Trigger.field`), its actors are the
+    headline's own (`_headline_actors`); its place, time and evidence are those of the top body
+    event, the body's account of the story (a headline seldom dates its news). None when the
+    body restates the headline or there is no headline parse."""
     tok = ctx.headline_main
     headline = ctx.article.headline
     if tok is None or not headline or not ranked:
         return None
-    if any(_restates_headline_main(ctx, cand, by_type=i == 0)
-           for i, cand in enumerate(ranked[:_RESTATED_AMONG])):
+    top = ranked[0]
+    restating = next((cand for cand in ranked[:_RESTATED_AMONG]
+                      if _restates_headline_main(ctx, cand, by_type=False)), None)
+    if restating is top or (restating is None and _restates_headline_main(ctx, top)):
+        return None
+    if restating is not None and _headline_topic(tok):
         return None
     kind = ctx.headline_main_type or "other"
     start, end = tok.idx, tok.idx + len(tok.text)
@@ -2018,7 +2096,8 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
         cameo=kind_info.cameo,
         trigger=Trigger(start=start, end=end, text=headline[start:end], lemma=lemma,
                         field="headline"),
-        actors=_headline_actors(ctx, tok, kind_info.symmetric, body.actors),
+        actors=_headline_actors(ctx, tok, kind_info.symmetric, body.actors,
+                                restating.actors if restating is not None else None),
         location=body.location,
         time=body.time, status=_headline_status(tok),
         evidence=ctx.span(sent.start_char, evidence_end),
@@ -2026,10 +2105,23 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
     )
 
 
+def _headline_topic(tok: Token) -> bool:
+    """Whether the headline's main predicate only names the story's topic: it stands before a
+    colon and what follows is not a quote ("Trump meets Obama: what the body language tells
+    us"), where the body tells the news; before a quote ("Cubs win World Series: 'Baseball will
+    never be the same'") it is the news."""
+    colon = next((t.i for t in tok.doc if t.text == ":"), None)
+    if colon is None or tok.i > colon or colon + 1 >= len(tok.doc):
+        return False
+    return tok.doc[colon + 1].text[:1] not in _HEADLINE_QUOTES
+
+
 def _headline_type(tok: Token) -> str:
     """The event type of a headline predicate (`_headline_main`)."""
     if tok.pos_ == "VERB":
-        return _classify_verb(tok, _phrasal(tok))
+        return NOUNS[tok.lower_] if _gerund_subject(tok) else _classify_verb(tok, _phrasal(tok))
+    if tok.pos_ == "ADJ" and tok.lower_ in ADJECTIVES:
+        return ADJECTIVES[tok.lower_]
     return _noun_type(tok) or VERBS.get(_lemma(tok), "other")
 
 
@@ -2044,16 +2136,18 @@ def _headline_status(tok: Token) -> EventStatus:
     return "occurred"
 
 
-def _headline_actors(ctx: _Context, tok: Token, symmetric: bool,
-                     body_actors: list[Actor]) -> list[Actor]:
+def _headline_actors(ctx: _Context, tok: Token, symmetric: bool, body_actors: list[Actor],
+                     restating_actors: list[Actor] | None = None) -> list[Actor]:
     """The actors of the headline's predicate: its subject (with a verb the tagger took for a
     noun, the name before it; with a predicate parsed as an apposition, the name it follows),
     its object and "by" agent; a participle's subject undergoes it ("Clinton cleared by FBI").
     Message spans quote the body, so each is published by a mention
     in the body: a name by its first one, a common noun by the first body noun of its lemma
     ("fans"), unresolved; one the body never uses is left out, and so is a word of a rubric
-    before a colon. A headline predicate without a subject or object of its own ("Race to
-    reach trapped boy") takes the top body event's."""
+    before a colon. When none is left, the actors of the body event that restates the predicate
+    in its word (`restating_actors`) stand for them ("Five shot" ~ "at least five people were
+    shot"). A headline predicate without a subject or object of its own ("Rescue effort under
+    way") takes the top body event's."""
     found: list[tuple[str, Token]] = []
     clause = tok.head if tok.dep_ in ("dobj", "attr", "acomp", "oprd") else tok
     participle = clause.tag_ == "VBN"
@@ -2095,6 +2189,8 @@ def _headline_actors(ctx: _Context, tok: Token, symmetric: bool,
             if same is not None and f"{same.i}" not in seen:
                 seen.add(f"{same.i}")
                 actors.append(Actor(role=role, mention=ctx.span(*_noun_phrase(same))))
+    if not actors and restating_actors:
+        return restating_actors
     return actors
 
 

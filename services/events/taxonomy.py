@@ -166,7 +166,7 @@ _add(NOUNS, "election", "election,re-election,reelection,vote,ballot,poll,polls,
      "referendum,runoff,by-election,caucus,campaign,candidacy,bid")
 _add(NOUNS, "appointment", "appointment,nomination,nominee,hire,hiring,inauguration,"
      "swearing-in,succession,selection,promotion,coronation")
-_add(NOUNS, "resignation", "resignation,retirement,departure,abdication,exit")
+_add(NOUNS, "resignation", "resignation,retirement,departure,abdication,exit,farewell")
 _add(NOUNS, "dismissal", "dismissal,firing,sacking,ouster,impeachment,removal,coup,"
      "overthrow,termination")
 _add(NOUNS, "decision", "decision,ruling,verdict,approval,legislation,law,bill,resolution,"
@@ -276,6 +276,13 @@ FRAMING: dict[str, str] = {
     **dict.fromkeys("start,begin,continue,keep,resume,manage,stop,cease,finish,proceed,"
                     "happen,use,get,come,tend,seem,appear".split(","), "inherit"),
 }
+#: Verbs of becoming: with an adjective complement they state a change of state, an event
+#: whatever the adjective ("prices get higher", "the protest turned violent").
+INCHOATIVE = frozenset("get,become,grow,turn,go,fall".split(","))
+#: Nouns of effort or intent that frame a "to" infinitive as framing verbs do ("race to reach
+#: the boy", "bid to oust the leader", "plan to cut jobs"): the infinitive says what happens.
+FRAMING_NOUNS = frozenset("race,rush,scramble,bid,attempt,effort,push,drive,plan,plot,move,"
+                          "quest,struggle,fight,battle,campaign".split(","))
 #: Verbs that never make an event by themselves (copulas, support and relational verbs).
 NON_EVENTS = frozenset("be,have,do,get,seem,appear,become,remain,accord,include,involve,mean,"
                        "let,tend,belong,contain,exist,cost,lack,matter,deserve,base,regard,"

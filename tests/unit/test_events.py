@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from services.events.pipeline import _headline_main, extract_events
 from services.events.taxonomy import NOUNS, TYPES, VERBS
@@ -705,3 +706,101 @@ def test_a_mentions_own_date_beats_one_taken_from_the_event_it_depends_on(nlp) -
     assert main.trigger.text == "bombing"
     assert main.time.mention is not None and main.time.mention.text == "early Saturday"
     assert main.time.value == "2024-08-31"
+
+
+# --- the headline's word names the main event; topics, captions and parts of a day --------------
+
+@pytest.mark.parametrize(("headline", "predicate"), [
+    ("Mine rescue: Race to reach trapped miners in Yorkshire", "reach"),  # an effort's infinitive
+    ("Veteran striker Tom Reed makes an emotional farewell after losing the cup final: "
+     "'I will miss this'", "farewell"),  # a light verb's eventive object
+    ("Bread gets more expensive, but shoppers are not happy", "expensive"),  # a change of state
+    ("Bakery Changes Recipe for 3 Cakes, and Customers Are Outraged", "Outraged"),  # a participle
+    ("Monaco marathon red-flagged after storm", "flagged"),  # a participle hung on its subject
+    ("Bus crash: Several dead and dozens injured after coach overturns", "dead"),  # an outcome
+    ("Portland shooting leaves two injured near protests against the verdict", "shooting"),
+])
+def test_more_headline_predicates(nlp, headline: str, predicate: str) -> None:
+    found = _headline_main(nlp(headline))
+    assert found is not None and found.text == predicate
+
+
+def test_an_adjective_after_a_verb_of_seeming_is_no_headline_predicate(nlp) -> None:
+    found = _headline_main(nlp("Mayor Sounds Oddly Relaxed About Budget Gap"))
+    assert found is None or found.text != "Relaxed"
+
+
+def test_a_participle_tagged_as_a_noun_after_its_subject_is_the_headlines_predicate(nlp) -> None:
+    # "Four shot in Austin", as the small model sometimes parses it: "shot" a noun with a subject
+    headline = Doc(nlp.vocab, words=["Four", "shot", "in", "Austin"],
+                   pos=["NUM", "NOUN", "ADP", "PROPN"], tags=["CD", "NN", "IN", "NNP"],
+                   deps=["nsubj", "ROOT", "prep", "pobj"], heads=[1, 1, 1, 2],
+                   lemmas=["four", "shot", "in", "Austin"])
+    found = _headline_main(headline)
+    assert found is not None and found.text == "shot"
+
+
+def test_the_headlines_word_further_down_the_body_makes_it_the_main_event(nlp) -> None:
+    body = ("The Rovers blew a two-goal lead against City at Elland Road on Saturday but came "
+            "back in extra time. Fans were stunned. The manager was furious. Striker Tom Reed, who "
+            "won the golden boot last season, scored twice.")
+    main = with_headline(nlp, body, "Rovers win the cup")[0]
+    assert main.trigger.field == "headline" and main.trigger.lemma == "win"
+    assert actor_names(main) == {"Rovers"}  # the headline's, not those of Reed's "won"
+    assert main.time.mention is not None and main.time.mention.text == "Saturday"
+
+
+def test_the_headlines_word_beats_a_top_event_of_its_type_in_other_words(nlp) -> None:
+    body = ("Mayor Anna Berg criticised council leader Tom Hart over the budget delays on Monday. "
+            "The delays have held up work on schools. Residents are angry. Her deputy, Carl Moss, "
+            "also blamed the finance team.")
+    main = with_headline(nlp, body, "Berg blames Hart for budget delays")[0]
+    assert main.trigger.field == "headline" and main.trigger.text == "blames"
+    assert actor_names(main) == {"Anna Berg", "Tom Hart"}  # not the deputy's "blamed"
+    # without the headline's word in the body, the top event of its type restates it
+    body = "Mayor Anna Berg criticised council leader Tom Hart over the budget delays on Monday."
+    main = with_headline(nlp, body, "Berg blames Hart for budget delays")[0]
+    assert main.trigger.field == "body" and main.trigger.text == "criticised"
+
+
+def test_headline_actors_the_body_never_names_give_way_to_those_of_its_restatement(nlp) -> None:
+    body = ("Rail unions began a strike across the north on Monday. Union leader Bob Hart said the "
+            "walkout would last a week. Thousands of passengers were stranded at stations in Leeds.")
+    main = with_headline(nlp, body, "Commuters stranded as rail strike halts trains")[0]
+    assert main.trigger.field == "headline" and main.trigger.text == "stranded"
+    # no "commuters" in the body: the actors of the body's "were stranded"
+    assert [(a.role, a.mention.text) for a in main.actors] == [("patient", "Thousands")]
+
+
+def test_a_headline_topic_before_a_colon_gives_way_to_the_body(nlp) -> None:
+    body = ("Body language expert Jane Doe analysed the handshake of John Smith and Tom Jones in "
+            "Paris on Monday. She said both men looked tense. Both men smiled for the cameras. In "
+            "the palace, the two men met for an hour.")
+    main = with_headline(nlp, body, "John Smith meets Tom Jones: What the handshake tells us")[0]
+    assert main.trigger.field == "body" and main.trigger.text == "analysed"
+    # before a quote, what precedes the colon is the news
+    main = with_headline(nlp, body, "John Smith meets Tom Jones: 'We will work together'")[0]
+    assert main.trigger.field == "headline" and main.trigger.text == "meets"
+
+
+def test_a_photo_credit_opens_a_caption(nlp) -> None:
+    body = ("GETTY Smith meets Jones in the Oval Office. The council approved the budget in Leeds "
+            "on Monday. Critics said it was too late.")
+    main = events_of(nlp, body)[0]
+    assert main.trigger.text == "approved"
+    for caption in ("EPA 9 Smith meets Jones in the Oval Office.", "AP:Associated Press 3 Smith "
+                    "meets Jones in the Oval Office."):
+        body = caption + " The council approved the budget in Leeds on Monday."
+        assert events_of(nlp, body)[0].trigger.text == "approved"
+    # an agency's capitals that open a real sentence are news, not a credit
+    for opener in ("EPA Administrator John Smith", "AP Moller-Maersk", "PA Consulting"):
+        body = f"{opener} sued the council in Leeds on Monday. Critics said it was too late."
+        assert events_of(nlp, body)[0].trigger.text == "sued"
+
+
+def test_a_part_of_a_day_that_names_its_day_keeps_its_words(nlp) -> None:
+    body = ("The mayor met union leaders at the town hall this afternoon. Her car had arrived "
+            "at 4:15pm, aides said.")
+    main = with_headline(nlp, body, "Mayor meets union leaders")[0]
+    assert main.trigger.text == "met"
+    assert main.time.mention is not None and main.time.mention.text == "this afternoon"

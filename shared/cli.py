@@ -210,6 +210,10 @@ def extract(
     out: Annotated[Path, typer.Option("--out", help="Where to write one JSON line per article")],
     processes: int = typer.Option(1, "--processes", "-p", min=1, help="spaCy processes"),
     batch_size: int = typer.Option(32, help="Articles per nlp.pipe batch"),
+    received_at: Annotated[datetime | None, typer.Option(
+        "--received-at", formats=["%Y-%m-%d"],
+        help="Take the articles as received on this date (YYYY-MM-DD): the reference date of any "
+             "without a publish date or dateline, as for an archive of .txt files. Default: now")] = None,
 ) -> None:
     """Run every extractor over files of articles, without Kafka (backfills, evaluation)."""
     from shared.offline import extract_files
@@ -220,6 +224,7 @@ def extract(
         out,
         processes=processes,
         batch_size=batch_size,
+        now=received_at.replace(tzinfo=UTC) if received_at is not None else None,
         on_reject=lambda origin, reason, msg: err.print(f"[yellow]skipped[/] {origin}: {reason}: {msg}"),
     )
     elapsed = time.perf_counter() - started

@@ -89,3 +89,21 @@ def test_malformed_setting_stops_with_one_line_naming_the_variable():
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "NEWSFLASH_BATCH_SIZE" in lines[0]
+
+
+def test_extract_takes_undated_articles_as_received_on_the_given_date(tmp_path):
+    story = tmp_path / "archive" / "story.txt"
+    story.parent.mkdir()
+    story.write_text("Council cuts bus fares\n\nThe council cut bus fares on Friday, officials said.\n",
+                     encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["extract", "--in", str(story.parent), "--out", str(out),
+                                      "--received-at", "2005-03-01"])
+    assert result.exit_code == 0, result.output
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["article"]["reference_date"] == {"date": "2005-03-01", "source": "ingested_at"}
+    # "on Friday" in a story received on Tuesday 2005-03-01 is the Friday before
+    assert any(e["time"]["value"] == "2005-02-25" for e in line["events"])
+    bad = CliRunner().invoke(app, ["extract", "--in", str(story), "--out", str(out),
+                                   "--received-at", "March 2005"])
+    assert bad.exit_code != 0

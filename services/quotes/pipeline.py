@@ -57,6 +57,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+import numpy
+from spacy import symbols as spacy_symbols
+from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from services.quotes import cues
@@ -85,6 +88,10 @@ _COMPLETE = ("dobj", "attr", "acomp", "ccomp", "xcomp", "oprd", "nsubjpass")
 
 #: Parts of speech a cue can have, besides "according (to)": "reportedly" is an adverb.
 _CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADV"})
+#: `_CUE_POS` as the ids `Doc.to_array` gives.
+_VERB, _AUX, _NOUN, _ADV = (spacy_symbols.IDS[pos] for pos in ("VERB", "AUX", "NOUN", "ADV"))
+#: The lemmas of every cue (`_is_cue`), which `_maybe_cues` looks for.
+_CUE_LEMMAS = cues.ALL_CUES | cues.NOUN_CUES | cues.NOUN_TOPIC
 
 _SIGNATURE = re.compile(r"(\u2015|\u2014|\u2013|--|-)\s*([A-Z][^,(\n]*)")
 _LABEL = re.compile(r"([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)")
@@ -121,16 +128,19 @@ class _Extractor:
         self.text = doc_text(doc)
         self.quoted = find_quoted(self.text)
         self.index: EntityIndex = link_entities(article, doc)
-        self.starts = [t.idx for t in doc]
+        # Token offsets, forms and tags read off the doc's arrays once: a Token object per token
+        # per look costs more than what is looked up.
+        self.starts: list[int] = doc.to_array(IDX).tolist()
         self.tok_quote = [-1] * len(doc)
         for qi, q in enumerate(self.quoted):
             for start, end in q.fragments:
                 for i in range(self._tok_at(start), len(doc)):
-                    if doc[i].idx >= end:
+                    if self.starts[i] >= end:
                         break
-                    if doc[i].idx >= start and self.tok_quote[i] == -1:
+                    if self.starts[i] >= start and self.tok_quote[i] == -1:
                         self.tok_quote[i] = qi
         self.claimed: set[int] = set()
+        self._sentences: tuple[list[int], list[tuple[int, int]]] | None = None
 
     # ----- helpers on offsets and tokens -------------------------------------------------------
 
@@ -171,6 +181,26 @@ class _Extractor:
         return any(frag_end <= end - 1 <= frag_end + 2 for q in self.quoted for _, frag_end in q.fragments)
 
     # ----- cues and sources --------------------------------------------------------------------
+
+    def _maybe_cues(self) -> list[int]:
+        """The tokens `_is_cue` may accept, in order, found on the doc's arrays (a Token object per
+        token costs more): "according", and the words with a part of speech a cue has that are
+        hearsay words or have a lemma `_lemma` can make a cue of."""
+        strings = self.doc.vocab.strings
+        rows = self.doc.to_array([POS, LOWER, LEMMA])
+        pos = rows[:, 0]
+        tagged = numpy.flatnonzero((pos == _VERB) | (pos == _AUX) | (pos == _NOUN) | (pos == _ADV))
+        hearsay = {strings[word] for word in cues.HEARSAY}  # a string's hash, stored or not
+        found = set(numpy.flatnonzero(rows[:, 1] == numpy.uint64(strings[cues.ACCORDING])).tolist())
+        cue_lemma: dict[int, bool] = {}
+        for i, lower, key in zip(tagged.tolist(), rows[tagged, 1].tolist(), rows[tagged, 2].tolist(),
+                                 strict=True):
+            if key not in cue_lemma:
+                lemma = strings[key].lower()
+                cue_lemma[key] = lemma in _CUE_LEMMAS or lemma + "e" in cues.ALL_CUES
+            if cue_lemma[key] or lower in hearsay:
+                found.add(i)
+        return sorted(found)
 
     def _is_cue(self, tok: Token) -> bool:
         if tok.lower_ == cues.ACCORDING:
@@ -237,11 +267,19 @@ class _Extractor:
 
     def _bounds(self, tok: Token) -> tuple[int, int]:
         """The sentence of `tok`, clipped to its paragraph: content never crosses a line break."""
-        sent = tok.sent
-        lo, hi = sent.start_char, sent.end_char
+        lo, hi = self._sentence_chars(tok)
         line_start = self.text.rfind("\n", 0, tok.idx) + 1
         line_end = self.text.find("\n", tok.idx)
         return max(lo, line_start), min(hi, line_end if line_end != -1 else len(self.text))
+
+    def _sentence_chars(self, tok: Token) -> tuple[int, int]:
+        """Where `tok.sent` starts and ends in the text, from the doc's sentences listed once
+        (`Token.sent` scans the doc for both ends on every call)."""
+        if self._sentences is None:
+            sents = list(self.doc.sents)
+            self._sentences = [s.start for s in sents], [(s.start_char, s.end_char) for s in sents]
+        starts, chars = self._sentences
+        return chars[bisect.bisect_right(starts, tok.i) - 1]
 
     def _complement(self, verb: Token, source: Token | None) -> list[tuple[int, int]] | None:
         """The content a cue introduces as body spans (two when the attribution interrupts it)."""
@@ -573,7 +611,8 @@ class _Extractor:
     def run(self) -> list[Quote]:
         self._pending: list[_Attribution] = []
         self._labels()
-        for tok in self.doc:
+        for i in self._maybe_cues():
+            tok = self.doc[i]
             if not self._is_cue(tok):
                 continue
             for attribution in self._attribute(tok):

@@ -38,6 +38,7 @@ Measured on CoNLL-2003 dev by `python -m evaluation.conll`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
@@ -147,17 +148,22 @@ class EntityIndex:
     entities: list[LinkedEntity]
     _by_id: dict[str, LinkedEntity] = field(default_factory=dict, repr=False)
     _body: list[tuple[Mention, LinkedEntity]] = field(default_factory=list, repr=False)
+    #: The furthest end of `_body`'s mentions up to each one: those before the first that ends
+    #: past a position all end at or before it, so `mention_at` skips them.
+    _reach: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {e.id: e for e in self.entities}
         self._body = sorted(((m, e) for e in self.entities for m in e.body_mentions()),
                             key=lambda pair: (pair[0].start, pair[0].end))
+        self._reach = list(itertools.accumulate((m.end for m, _ in self._body), max))
 
     def mention_at(self, start: int, end: int) -> tuple[LinkedEntity, Mention] | None:
         """The body mention overlapping [start, end) the most (ties: the shorter mention)."""
         best: tuple[LinkedEntity, Mention] | None = None
         best_key = (0, 0)
-        for mention, entity in self._body:
+        first = bisect.bisect_right(self._reach, start)
+        for mention, entity in itertools.islice(self._body, first, None):
             if mention.start >= end:
                 break
             overlap = min(end, mention.end) - max(start, mention.start)
@@ -873,9 +879,8 @@ class _Linker:
             for m in cluster:
                 start = self.idx[m.ts]
                 end = self.idx[m.te - 1] + len(self.words[m.te - 1])
-                # Offsets from the parse need no validation; a few hundred validations do cost.
-                mentions.append(Mention.model_construct(start=start, end=end,
-                                                        text=self.text[start:end]))
+                # Validated: pydantic-core builds a model three times faster than `model_construct`.
+                mentions.append(Mention(start=start, end=end, text=self.text[start:end]))
             entity = LinkedEntity(
                 id=message_id(self.article.id, self.article.content_hash, "entity", label, name),
                 type=label, name=name, mentions=mentions, place=place)

@@ -16,6 +16,7 @@ them: `Tense=Past` looks back, `will`/`shall`/`to` + base form looks ahead.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -395,7 +396,7 @@ def _dayref(text: str, ctx: _Context) -> str | None:
 # --- grammar rules (the scanner keeps the longest match; ties go to the earlier rule) ----------
 
 @_rule("range",
-       r"\d{4}",
+       r"\d\d{3}",  # `\d{4}`, spelled so that `re` skips to digits: twice as fast
        r"""
     (?:(?:from|between)\s+)?(?:(?:the\s+)?years?\s+)?
     (?P<a>1\d{3}|20\d{2})\s*(?P<sep>to|through|until|till|and|-|–|—)\s*(?P<b>\d{4}|\d{2})(?![\d,.%]\d|%)
@@ -933,7 +934,7 @@ def _set(m: re.Match[str], ctx: _Context) -> tuple[TimexType, str] | None:
 
 
 @_rule("year",
-       r"\d{4}",
+       r"\d\d{3}",  # as "range"
        r"""
     (?:(?P<mod>fiscal|calendar|early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of
        |the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|the\s+year|the\s+summer\s+of)[\s-]+)?
@@ -1079,10 +1080,84 @@ class _Candidate:
 _BEFORE, _AFTER = 60, 50  # longer than any expression's stretch before and after its trigger
 
 
+def _split(pattern: str) -> tuple[list[str], str]:
+    """The top-level alternatives of a regular expression, up to a `)` closing a group it is
+    in, and what follows that `)` (or "")."""
+    branches, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":  # a class ends at the first "]" not right after "[" or "[^"
+            i += 2 if pattern[i + 1] == "^" else 1
+            i = pattern.index("]", i + 1 if pattern[i] == "]" else i)
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return [*branches, pattern[start:i]], pattern[i + 1:]
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*branches, pattern[start:]], ""
+
+
+_LEADING_LITERAL = re.compile(r"([a-z0-9' ]*)(.?)")
+
+
+@functools.cache
+def _needles(trigger: str) -> tuple[str, ...] | None:
+    """Words one of which every match of `trigger` starts with: each alternative's first word
+    (after a `\\b`), or the first words of a group of alternatives it starts with; None unless
+    each is three letters or more."""
+    needles: list[str] = []
+    for branch in _split(trigger)[0]:
+        branch = branch.removeprefix("\\b")
+        if branch.startswith("(?:"):
+            inner, after = _split(branch[3:])
+            found = _needles("|".join(inner))
+            if found is None or after[:1] in ("?", "*", "{"):
+                return None
+            needles.extend(found)
+            continue
+        m = _LEADING_LITERAL.match(branch)
+        assert m is not None
+        word = m.group(1)[:-1] if m.group(2) in ("?", "*", "{", "+") else m.group(1)
+        if len(word) < 3:
+            return None
+        needles.append(word)
+    return tuple(needles)
+
+
+def _matches(text: str, trigger: re.Pattern[str]) -> list[re.Match[str]]:
+    """`trigger.finditer(text)`, found faster: a trigger made of words (`_needles`) is only tried
+    where one of its words occurs, which `str.find` finds far sooner than `re` tries every
+    position. Same matches: the search from a position is the match at the first position from
+    there where the pattern matches, and every position where it matches is such an occurrence."""
+    needles = _needles(trigger.pattern)
+    if needles is None:
+        return list(trigger.finditer(text))
+    starts: set[int] = set()
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(needle, at + 1)
+    found: list[re.Match[str]] = []
+    pos = 0
+    for at in sorted(starts):
+        if at >= pos and (m := trigger.match(text, at)) is not None:
+            found.append(m)
+            pos = m.end()  # never empty: every alternative starts with a word
+    return found
+
+
 def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
     """Merged stretches of text around a rule's trigger: the rule runs only there (speed)."""
     windows: list[tuple[int, int]] = []
-    for m in trigger.finditer(text):
+    for m in _matches(text, trigger):
         start, end = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)

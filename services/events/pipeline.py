@@ -128,6 +128,8 @@ _VAGUE_TYPES = {"other", "statement"}
 _SAME_TYPE = 0.6
 #: How many sentences from the lead a restatement of the main event may be to date it.
 _RESTATED_WITHIN = 8
+#: Sentence openers that turn to another story: its dates are not the main event's.
+_ASIDE = {"separately", "meanwhile", "elsewhere"}
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -183,6 +185,12 @@ class _Context:
         last = min(self.first_sentence + 4, len(self.sents) - 1)
         while self.first_sentence < last and self.furniture_only(self.first_sentence):
             self.first_sentence += 1
+        lead_end = (self.sents[min(self.first_sentence + 1, len(self.sents) - 1)].end_char
+                    if self.sents else 0)
+        self.year = _story_year(self.reference.year, article.reference_date.source, [
+            article.headline or "", *(self.text[m.start:m.end] for m in _time_mentions(self.index)
+                                      if m.start < lead_end and not _SINCE.search(
+                                          self.text[max(m.start - 8, 0):m.start]))])
         self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
         self.headline_predicates, self.headline_types = _headline_predicates(headline_doc(doc))
         self.headline_main = _headline_main(headline_doc(doc))
@@ -201,6 +209,12 @@ class _Context:
         self._town_tokens: set[int] | None = None
         self._furniture_ends: dict[int, int] = {}
         self.restatements: dict[tuple[str, str], float] = {}
+
+    def news_year(self, year: int) -> bool:
+        """Whether a date in `year` can be the news, not background: within a year of the
+        story's year (`_story_year`), or of the reference date's, where relative dates
+        ("on Friday") resolve."""
+        return abs(year - self.year) <= 1 or abs(year - self.reference.year) <= 1
 
     def sentence(self, tok: Token) -> tuple[int, SpacySpan]:
         """The index and span of the sentence `tok` is in (Token.sent rescans the doc)."""
@@ -347,6 +361,23 @@ class _Context:
                     break
 
 
+#: What puts a date before the news: "the first title since 1948".
+_SINCE = re.compile(r"\b(?:since|before|from)\s+$", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
+
+
+def _story_year(reference: int, source: str, written: list[str]) -> int:
+    """The year the story is news in, for telling background dates from the news: the reference
+    date's, unless that is only when the article was ingested (an archive without a date or a
+    dateline), then the latest year up to it that the headline or the lead's dates write out
+    (`written`: "Gadget market 'to grow in 2005'"); a year further down is as likely history
+    ("was suspended in 1998")."""
+    if source != "ingested_at":
+        return reference
+    years = [int(y) for text in written for y in _YEAR.findall(text) if int(y) <= reference]
+    return max(years, default=reference)
+
+
 def _time_mentions(index: EntityIndex) -> list[Mention]:
     """The article's DATE and TIME expressions with their TIMEX3 values.
 
@@ -397,6 +428,11 @@ _HEADLINE_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "acl", "relcl", "appos", 
                      "parataxis", "dep", "pcomp", "acomp"}
 
 
+#: Light verbs whose outcome is a headline's news: "Yukos loses bankruptcy battle" is a loss,
+#: not a battle.
+_OUTCOME_VERBS = {"win", "lose"}
+
+
 def _headline_main(headline: Doc | None) -> Token | None:
     """The headline's main predicate: the predicate nearest the root of the headline's first
     sentence, leftmost first; after a rubric and its colon, the predicate of what follows
@@ -426,7 +462,8 @@ def _headline_main(headline: Doc | None) -> Token | None:
                                                        for a in c.children)), found)
         if found is not None:
             obj = _light_object(found) if found.pos_ == "VERB" else None
-            return obj if obj is not None and _lemma(found) in LIGHT_VERBS else found
+            light = _lemma(found) in LIGHT_VERBS and _lemma(found) not in _OUTCOME_VERBS
+            return obj if obj is not None and light else found
         level = sorted((c for t in level for c in t.children), key=lambda t: t.i)
         if not level:
             break
@@ -436,7 +473,8 @@ def _headline_main(headline: Doc | None) -> Token | None:
 def _headline_predicate(tok: Token) -> bool:
     """Whether a headline token can be its main predicate (`_headline_main`)."""
     if tok.dep_ not in _HEADLINE_CLAUSES and not (tok.dep_ in ("nsubj", "dobj", "pobj")
-                                                  and tok.pos_ == "NOUN"):
+                                                  and tok.pos_ == "NOUN"
+                                                  and not _verb_complement(tok)):
         # an eventive noun the tagger took for a gerund ("Seattle shooting leaves five hurt"),
         # a participle the parser hung on its subject as a modifier ("Race red-flagged")
         return _gerund_subject(tok) or (tok.dep_ in ("npadvmod", "advmod")
@@ -462,6 +500,16 @@ def _headline_predicate(tok: Token) -> bool:
             and any(c.dep_ == "nsubj" or (c.dep_ == "compound" and tok.tag_ == "NNS")
                     for c in tok.lefts)
             and any(c.dep_ in ("prep", "dobj", "appos") for c in tok.rights))
+
+
+def _verb_complement(tok: Token) -> bool:
+    """Whether a headline noun is the goal of a verb ("LSE sets date for takeover deal", "fights
+    for survival"): the verb says what is done towards it, which has not happened."""
+    head = tok.head
+    if tok.dep_ != "pobj" or head.dep_ != "prep" or head.lower_ not in ("for", "towards"):
+        return False
+    governor = head.head.head if head.head.dep_ == "dobj" else head.head
+    return governor.pos_ == "VERB"
 
 
 def _gerund_subject(tok: Token) -> bool:
@@ -1294,7 +1342,8 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
     years away from the reference date, which in a news story's lead is background ("the
     first title since 1908"), not when the news happened; nor one in a relative clause the
     event is not in ("Smith, who won the primary on Wednesday, praised the talks"), which
-    describes a participant. A time the event only takes from the event it depends on ("the
+    describes a participant; nor one in a sentence that turns to another story ("Separately,
+    ..."). A time the event only takes from the event it depends on ("the
     toll from the bombing rose on Sunday") gives way to one another mention of the same word
     gives directly ("the bombing early Saturday"). The event's own time is kept when nothing
     specific is found; a reference date stands on the text's own mention of that day when
@@ -1304,11 +1353,15 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
         if not value or value.endswith("_REF"):
             return False
         match = _DATE_VALUE.match(value)
-        return match is None or abs(int(match.group(1)) - ctx.reference.year) <= 1
+        return match is None or ctx.news_year(int(match.group(1)))
 
     def background(m: Mention) -> bool:
         span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-        return span is not None and _in_other_relative_clause(span.root, cand.trigger)
+        if span is None:
+            return False
+        # "Separately, its former boss began testimony on Friday": another story's date
+        opener = ctx.sentence(span.root)[1][0]
+        return opener.lower_ in _ASIDE or _in_other_relative_clause(span.root, cand.trigger)
 
     own = cand.time
     near_top = [other for other in others if other is not cand
@@ -1630,7 +1683,10 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int,
     ("in Croydon"), for being named in the headline too, and for being finer than a country
     ("killed in Afghanistan's Mazar-i-Sharif" happened in the city); a country used as a
     modifier ("US election", "German consulate") scores less, and where a company is based
-    ("US-based Mondelez") is no candidate. The dateline's place, where the story was filed,
+    ("US-based Mondelez", "England footballer Paul Gascoigne") is no candidate, nor is a name
+    the model calls a person (`_ever_person`), one of the event's actors, or one in a list of
+    firms or people ("hedge funds TCI and Atticus"); a name the event's sentence uses as a
+    participant ("comedy Sideways won") scores as a modifier does. The dateline's place, where the story was filed,
     beats the best of these unless that is the clause's own place or a place finer than a
     country after a locative preposition ("in Manchester"): "LONDON -- The carmaker cut jobs,
     although its cars are still made in Germany" is London's story. None when there is no
@@ -1648,11 +1704,14 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int,
         own_place = ctx.place_of(entity) if entity is not None else None
         fine = own.country_code is None or (own_place is not None and own_place.kind != "country")
         best = (4.0 + headline + 0.75 * fine, -own.mention.start, own, True)
+    actors = {a.entity_id for a in cand.actors if a.entity_id}
     for entity in ctx.index.entities:
         if entity.type not in _PLACE_TYPES and entity.type not in _BUILDING_TYPES:
             continue
         if own is not None and own.entity_id == entity.id:
             continue
+        if entity.id in actors or _ever_person(ctx, entity):
+            continue  # "is to marry Jordan Bratman", "Walker quits": a person, not a place
         place = ctx.place_of(entity)
         town = entity.type == "ORG" and place is not None
         headline = any(m.field == "headline" for m in entity.mentions)
@@ -1674,18 +1733,24 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int,
             # "at the White House", "outside Trump Tower": a named building taken for an org
             if entity.type in _BUILDING_TYPES and not town and prep not in _AT:
                 continue
-            if root is not None and _origin_modifier(root):
+            if root is None or _origin_modifier(root):
                 continue
+            if root.ent_type_ == "PERSON":
+                continue  # "is to marry music executive Jordan Bratman"
+            if root.dep_ in ("conj", "appos") and _head(root).ent_type_ in ("ORG", "PERSON"):
+                continue  # one of a list of firms or people: "hedge funds TCI and Atticus"
             score += 1.0 if headline else 0.0
             fine = place is None or place.kind in ("city", "region", "other")
             score += 0.75 if fine else 0.0
             if prep in _LOCATIVE:
                 score += 1.0
-            elif root is not None and _names_event(root):
+            elif _names_event(root):
                 score += 0.5  # "the Croydon tram crash", "the Brussels summit": where it was
-            elif prep == "from" or governing is None and root is not None and root.dep_ in (
-                    "compound", "amod", "nmod", "poss"):
-                # "a driver from Beckenham", "US food giant": where someone or something is from
+            elif prep == "from" or governing is None and root.dep_ in (
+                    "compound", "amod", "nmod", "poss", *_SUBJECTS, *_PASSIVE_SUBJECTS,
+                    "dobj", "dative", "attr"):
+                # "a driver from Beckenham", "US food giant": where someone or something is
+                # from; "comedy Sideways won", "told BBC One's Breakfast": a participant
                 score -= 1.0
             key = (score, -mention.start)
             if best is None or key > best[:2]:
@@ -1695,6 +1760,22 @@ def _main_place(ctx: _Context, cand: _Candidate, sentence: int,
     if best is not None and (best[3] or dateline is None):
         return best[2]
     return dateline if dateline is not None else own
+
+
+def _ever_person(ctx: _Context, entity: LinkedEntity) -> bool:
+    """Whether the model labels the entity's mentions, in the body or the headline, a person at
+    least as often as a place ("Sprinter Walker quits" for a "Walker" typed a place once; not
+    "Wales" in "will captain Wales", a place four times elsewhere)."""
+    headline = headline_doc(ctx.doc)
+    person = place = 0
+    for m in entity.mentions:
+        doc = ctx.doc if m.field == "body" else headline
+        span = (doc.char_span(m.start, m.end, alignment_mode="expand")
+                if doc is not None else None)
+        if span is not None:
+            person += span.root.ent_type_ == "PERSON"
+            place += span.root.ent_type_ in _PLACE_TYPES
+    return person > 0 and person >= place
 
 
 #: Participles that make a place where something is from: "US-based", "Paris-born".
@@ -1709,8 +1790,18 @@ def _origin_modifier(tok: Token) -> bool:
     """Whether `tok` says where something is based or from, not where anything happened:
     "US-based Mondelez", "the London-born singer"."""
     head = _head(tok)
-    return (head.i != tok.i and head.lower_ in _ORIGIN_PARTICIPLES
-            and tok.dep_ in ("npadvmod", "compound", "nmod", "amod"))
+    if head.i == tok.i or tok.dep_ not in ("npadvmod", "compound", "nmod", "amod"):
+        return False
+    if head.lower_ in _ORIGIN_PARTICIPLES:
+        return True
+    # "Former England footballer Paul Gascoigne", "Hollywood star Malkovich": whom a person is
+    for _ in range(3):
+        if head.ent_type_ == "PERSON":
+            return True
+        if head.dep_ not in ("compound", "amod") or _head(head).i == head.i:
+            return False
+        head = _head(head)
+    return False
 
 
 def _headline_place(ctx: _Context) -> EventLocation | None:
@@ -1942,7 +2033,7 @@ def _background(ctx: _Context, cand: _Candidate) -> bool:
     if cand.time is None or cand.time.source != "text":
         return False
     match = _DATE_VALUE.match(cand.time.value)
-    return match is not None and abs(int(match.group(1)) - ctx.reference.year) > 1
+    return match is not None and not ctx.news_year(int(match.group(1)))
 
 
 def _headline_match(ctx: _Context, cand: _Candidate) -> float:
@@ -2077,6 +2168,10 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
                       if _restates_headline_main(ctx, cand, by_type=False)), None)
     if restating is top or (restating is None and _restates_headline_main(ctx, top)):
         return None
+    if _headline_word(ctx, top):
+        # "Blair dismisses quit claim report" parsed with "quit" for its root over "Tony Blair
+        # has dismissed reports": the body's top event is one the headline names
+        return None
     if restating is not None and _headline_topic(tok):
         return None
     kind = ctx.headline_main_type or "other"
@@ -2103,6 +2198,18 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
         evidence=ctx.span(sent.start_char, evidence_end),
         confidence=0.55 if kind != "other" else 0.45,
     )
+
+
+def _headline_word(ctx: _Context, cand: _Candidate) -> bool:
+    """Whether the event is a typed verb the headline states before its chosen predicate, in a
+    word the parse took for something else ("Blair dismisses quit claim report", "dismisses"
+    parsed as a noun and "quit" as the root, over "Tony Blair has dismissed reports")."""
+    main = ctx.headline_main
+    if main is None or cand.nominal or cand.type in _VAGUE_TYPES:
+        return False
+    forms = {w for w in (cand.lemma.split()[0], cand.trigger.lower_) if len(w) >= 4}
+    return any(t.i < main.i and t.pos_ != "VERB" and t.tag_ in ("NNS", "VBZ")
+               and any(_same_stem(t.lower_, form) for form in forms) for t in main.doc)
 
 
 def _headline_topic(tok: Token) -> bool:
@@ -2159,8 +2266,8 @@ def _headline_actors(ctx: _Context, tok: Token, symmetric: bool, body_actors: li
             found.append(("patient" if participle else "agent", child))
         elif child.dep_ in _PASSIVE_SUBJECTS:
             found.append(("patient", child))
-        elif child.dep_ == "dobj" and child != tok:
-            found.append(("patient", child))
+        elif child.dep_ == "dobj" and child != tok and _lemma(clause) not in _OUTCOME_VERBS:
+            found.append(("patient", child))  # not what is won or lost ("loses US battle")
         elif child.dep_ in ("agent", "prep") and child.lower_ in ("by", "with", "against"):
             role = {"by": "agent", "with": "participant", "against": "patient"}[child.lower_]
             found += [(role, c) for c in child.children if c.dep_ == "pobj"]

@@ -2055,14 +2055,20 @@ def _restates_headline_main(ctx: _Context, cand: _Candidate, by_type: bool = Tru
     a stem with it ("landed" restates "Trump lands in Washington", "arrival" "Trump arrives"),
     or, when `by_type`, is of its event type, where that type says what happened ("rammed a
     truck into" restates "bomber hits embassy"; not "statement" or "other")."""
-    forms = {w for w in (cand.lemma.split()[0], cand.trigger.lower_) if len(w) >= 3}
+    forms = _forms(cand.lemma, cand.trigger.lower_)
     if any(_same_stem(word, form) for word in ctx.headline_main_words for form in forms):
         return True
     return by_type and cand.type not in _VAGUE_TYPES and cand.type == ctx.headline_main_type
 
 
+def _forms(lemma: str, form: str, shortest: int = 3) -> set[str]:
+    """A trigger's words to compare by stem (`_same_stem`): its lemma's first word and its form,
+    those of at least `shortest` letters."""
+    return {w for w in (lemma.split()[0], form) if len(w) >= shortest}
+
+
 def _restatement(ctx: _Context, lemma: str, form: str) -> float:
-    forms = {w for w in (lemma.split()[0], form) if len(w) >= 3}
+    forms = _forms(lemma, form)
     if ctx.headline_predicates:
         best = max((weight for word, weight in ctx.headline_predicates.items()
                     if any(_same_stem(word, form) for form in forms)), default=0.0)
@@ -2107,12 +2113,17 @@ def _reports_content(ctx: _Context, cand: _Candidate) -> bool:
     return False
 
 
+def _evidence(ctx: _Context, trigger: Token) -> Span:
+    """The trigger's sentence, trailing space left out: what an event cites as its evidence."""
+    sent = ctx.sentence(trigger)[1]
+    return ctx.span(sent.start_char,
+                    sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip()))
+
+
 def _to_event(ctx: _Context, cand: _Candidate, rank: int) -> Event:
     article = ctx.article
     trigger = cand.trigger
     start, end = trigger.idx, trigger.idx + len(trigger.text)
-    sent = ctx.sentence(trigger)[1]
-    evidence_end = sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip())
     kind = type_of(cand.type)
     assert cand.time is not None
     return Event(
@@ -2121,7 +2132,7 @@ def _to_event(ctx: _Context, cand: _Candidate, rank: int) -> Event:
         cameo=kind.cameo, trigger=Trigger(start=start, end=end, text=ctx.body[start:end], lemma=cand.lemma),
         actors=cand.actors, location=cand.location, time=cand.time,
         status=cand.status,  # type: ignore[arg-type]
-        evidence=ctx.span(sent.start_char, evidence_end),
+        evidence=_evidence(ctx, trigger),
         confidence=_confidence(cand),
     )
 
@@ -2179,11 +2190,8 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
     if headline[start:end] != tok.text:
         return None  # a parse of some other text
     lemma = _phrasal(tok) if tok.pos_ == "VERB" else _lemma(tok)
-    body = ranked[0]
-    assert body.time is not None
+    assert top.time is not None
     article = ctx.article
-    sent = ctx.sentence(body.trigger)[1]
-    evidence_end = sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip())
     kind_info = type_of(kind)
     return Event(
         id=message_id(article.id, article.content_hash, "event", "headline", start, end),
@@ -2191,11 +2199,11 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
         cameo=kind_info.cameo,
         trigger=Trigger(start=start, end=end, text=headline[start:end], lemma=lemma,
                         field="headline"),
-        actors=_headline_actors(ctx, tok, kind_info.symmetric, body.actors,
+        actors=_headline_actors(ctx, tok, kind_info.symmetric, top.actors,
                                 restating.actors if restating is not None else None),
-        location=body.location,
-        time=body.time, status=_headline_status(tok),
-        evidence=ctx.span(sent.start_char, evidence_end),
+        location=top.location,
+        time=top.time, status=_headline_status(tok),
+        evidence=_evidence(ctx, top.trigger),
         confidence=0.55 if kind != "other" else 0.45,
     )
 
@@ -2207,7 +2215,7 @@ def _headline_word(ctx: _Context, cand: _Candidate) -> bool:
     main = ctx.headline_main
     if main is None or cand.nominal or cand.type in _VAGUE_TYPES:
         return False
-    forms = {w for w in (cand.lemma.split()[0], cand.trigger.lower_) if len(w) >= 4}
+    forms = _forms(cand.lemma, cand.trigger.lower_, shortest=4)
     return any(t.i < main.i and t.pos_ != "VERB" and t.tag_ in ("NNS", "VBZ")
                and any(_same_stem(t.lower_, form) for form in forms) for t in main.doc)
 

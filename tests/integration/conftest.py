@@ -104,17 +104,22 @@ class RunningPipeline:
         return seen
 
     def outputs_for(
-        self, article_ids: Iterable[str], timeout: float = 120.0, quiet_s: float = 3.0
+        self, article_ids: Iterable[str], timeout: float = 120.0, quiet_s: float = 3.0,
+        expected: dict[str, set[str]] | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
-        """Every output message of these articles: waits until each has its entities, then until
-        the output topics stay quiet for `quiet_s`."""
+        """Every output message of these articles: waits until each has its entities and, per
+        topic, every message id in `expected` has arrived (a slower stage may still be busy
+        with earlier input), then until the output topics stay quiet for `quiet_s`."""
         ids = set(article_ids)
         seen: dict[str, list[dict[str, Any]]] = defaultdict(list)
         with_entities: set[str] = set()
         deadline = time.monotonic() + timeout
 
+        def complete() -> bool:
+            return all(want <= {m["id"] for m in seen[topic]} for topic, want in (expected or {}).items())
+
         def stop(idle: float) -> bool:
-            return (ids <= with_entities and idle > quiet_s) or time.monotonic() > deadline
+            return (ids <= with_entities and idle > quiet_s and complete()) or time.monotonic() > deadline
 
         for record in client.consume(self.settings, kafka.OUTPUT_TOPICS, from_beginning=True, follow=True, until=stop):
             data = json.loads(record.value)

@@ -32,7 +32,9 @@ def compare(pipeline, paths: list[Path], tmp_path: Path) -> int:
         items.append((loaded.data["id"].encode(), loaded.raw))
         ids.append(loaded.data["id"])
     pipeline.publish(items)
-    streamed = pipeline.outputs_for(ids, timeout=300)
+    expected = {topic: {m["id"] for line in offline.values() for m in line[stage]}
+                for stage, topic in STAGE_TOPICS.items()}
+    streamed = pipeline.outputs_for(ids, timeout=300, expected=expected)
 
     compared = 0
     for article_id in ids:

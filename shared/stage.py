@@ -42,6 +42,24 @@ class Outcome:
     counted: Sequence[BaseModel] = ()
 
 
+@dataclass
+class _Batch:
+    """A batch taken from the stream and handed to the executor, not yet published."""
+
+    events: list[Any]
+    values: list[bytes]
+    work: asyncio.Future[tuple[list[Outcome], float]]
+    taken_at: float
+
+
+def _timed(process: Callable[[list[bytes]], list[Outcome]], values: list[bytes]) -> tuple[list[Outcome], float]:
+    """`process(values)` and the seconds it took, measured where it runs (a batch may queue
+    behind another in the executor first)."""
+    started = time.perf_counter()
+    outcomes = process(values)
+    return outcomes, time.perf_counter() - started
+
+
 def _child_start(initializer: Callable[[], Any] | None) -> None:
     """In the work process: die with the stage, leave Ctrl-C and SIGTERM to it (it stops the
     work in order), then load what the work needs."""
@@ -259,45 +277,76 @@ class Stage:
             handler.flush()
         os._exit(70)
 
+    async def _finish_batches(self, stream: Any, taken: asyncio.Queue[_Batch], slots: asyncio.Semaphore,
+                              process: Callable[[list[bytes]], list[Outcome]],
+                              after: Callable[[Outcome], None] | None, failure_reason: str,
+                              work_seconds: Any) -> None:
+        """Publish the batches `batch_agent` took, in order, and acknowledge each once delivered.
+        Anything unexpected here stops the worker (`fail_hard`): unacknowledged inputs are read
+        again by whoever takes the partitions over, and a dead finisher would stall the stage."""
+        while True:
+            batch = await taken.get()
+            try:
+                try:
+                    outcomes, seconds = await batch.work
+                    if work_seconds is not None:
+                        work_seconds.labels(self.name).observe(seconds)
+                except Exception:  # noqa: BLE001 - one bad batch must not lose messages
+                    log.exception("%s: batch failed, retrying one by one", self.name)
+                    outcomes = []
+                    for value in batch.values:
+                        try:
+                            outcomes.extend(await self.run_blocking(process, [value]))
+                        except Exception as one:  # noqa: BLE001
+                            outcomes.append(Outcome(reason=failure_reason, error=f"{type(one).__name__}: {one}"))
+                pending = []
+                for event, outcome in zip(batch.events, outcomes, strict=True):
+                    pending.extend(await self.apply(event, outcome))
+                    if after is not None and outcome.reason is None:
+                        after(outcome)
+                await self.deliver(pending)
+                for event in batch.events:
+                    await stream.ack(event)
+            except Exception as exc:  # noqa: BLE001 - never acknowledge unsent work
+                self.fail_hard(f"publishing failed: {type(exc).__name__}: {exc}")
+            slots.release()
+            elapsed = time.perf_counter() - batch.taken_at
+            metrics.BATCH_SECONDS.labels(self.name).observe(elapsed)
+            metrics.BATCH_SIZE.labels(self.name).observe(len(batch.events))
+            for _ in batch.events:
+                metrics.PROCESSING_SECONDS.labels(self.name).observe(elapsed / len(batch.events))
+
     def batch_agent(self, process: Callable[[list[bytes]], list[Outcome]], batch_size: int,
                     within_s: float, after: Callable[[Outcome], None] | None = None,
-                    failure_reason: str = errors.INTERNAL_ERROR, work_seconds: Any = None) -> Any:
+                    failure_reason: str = errors.INTERNAL_ERROR, work_seconds: Any = None,
+                    in_flight: int = 2) -> Any:
         """An agent that takes batches, runs `process` off the loop, publishes each outcome and
         waits for delivery before the batch is acknowledged. If `process` fails on the batch it is
         retried one message at a time; a message that still fails is dead-lettered with
-        `failure_reason`. `work_seconds`, a histogram, times `process` per batch."""
+        `failure_reason`. `work_seconds`, a histogram, times `process` per batch.
+
+        Up to `in_flight` batches are handed to the executor at once: while the loop publishes
+        one batch, the executor already works on the next, so a work process never waits for the
+        broker. Batches are still published and acknowledged one by one, in order, and only
+        after delivery (events are taken with `noack_take` and acknowledged by hand)."""
         stage = self
 
         async def agent(stream: Any) -> None:
-            async for events in stream.take_events(batch_size, within=within_s):
-                started = time.perf_counter()
-                values = [e.message.value for e in events]
-                try:
-                    outcomes = await stage.run_blocking(process, values)
-                    if work_seconds is not None:
-                        work_seconds.labels(stage.name).observe(time.perf_counter() - started)
-                except Exception:  # noqa: BLE001 - one bad batch must not lose messages
-                    log.exception("%s: batch failed, retrying one by one", stage.name)
-                    outcomes = []
-                    for value in values:
-                        try:
-                            outcomes.extend(await stage.run_blocking(process, [value]))
-                        except Exception as one:  # noqa: BLE001
-                            outcomes.append(Outcome(reason=failure_reason, error=f"{type(one).__name__}: {one}"))
-                try:
-                    pending = []
-                    for event, outcome in zip(events, outcomes, strict=True):
-                        pending.extend(await stage.apply(event, outcome))
-                        if after is not None and outcome.reason is None:
-                            after(outcome)
-                    await stage.deliver(pending)
-                except Exception as exc:  # noqa: BLE001 - never let Faust acknowledge unsent work
-                    stage.fail_hard(f"publishing failed: {type(exc).__name__}: {exc}")
-                elapsed = time.perf_counter() - started
-                metrics.BATCH_SECONDS.labels(stage.name).observe(elapsed)
-                metrics.BATCH_SIZE.labels(stage.name).observe(len(events))
-                for _ in events:
-                    metrics.PROCESSING_SECONDS.labels(stage.name).observe(elapsed / len(events))
+            loop = asyncio.get_running_loop()
+            taken: asyncio.Queue[_Batch] = asyncio.Queue()
+            slots = asyncio.Semaphore(max(1, in_flight))
+            finisher = loop.create_task(stage._finish_batches(
+                stream, taken, slots, process, after, failure_reason, work_seconds))
+            try:
+                async for events in stream.noack_take(batch_size, within=within_s):
+                    taken_at = time.perf_counter()
+                    await slots.acquire()  # released by `_finish_batches` once it is published
+                    values = [e.message.value for e in events]
+                    # Handed to the executor now; `_finish_batches` awaits it in turn.
+                    work = loop.run_in_executor(stage.executor, _timed, process, values)
+                    taken.put_nowait(_Batch(events, values, work, taken_at))
+            finally:
+                finisher.cancel()
 
         agent.__name__ = f"{self.name}_agent"
         agent.__qualname__ = agent.__name__

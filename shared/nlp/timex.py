@@ -1045,9 +1045,10 @@ def _tense(span: Span | None) -> Tense | None:
         return None
     token = span.root
     for _ in range(10):
-        if token.head.i == token.i:  # the sentence root, or a doc without a parse
+        head = token.head  # a new Token on each access
+        if head.i == token.i:  # the sentence root, or a doc without a parse
             break
-        token = token.head
+        token = head
         if token.pos_ in {"VERB", "AUX"}:
             tense = _verb_tense(token)
             if tense is not None or token.tag_ not in {"VBG", "VBN"}:
@@ -1131,33 +1132,88 @@ def _needles(trigger: str) -> tuple[str, ...] | None:
     return tuple(needles)
 
 
-def _matches(text: str, trigger: re.Pattern[str]) -> list[re.Match[str]]:
-    """`trigger.finditer(text)`, found faster: a trigger made of words (`_needles`) is only tried
-    where one of its words occurs, which `str.find` finds far sooner than `re` tries every
-    position. Same matches: the search from a position is the match at the first position from
-    there where the pattern matches, and every position where it matches is such an occurrence."""
-    needles = _needles(trigger.pattern)
-    if needles is None:
-        return list(trigger.finditer(text))
-    starts: set[int] = set()
+@functools.cache
+def _inside(needles: tuple[str, ...]) -> dict[str, tuple[str, int]]:
+    """For each needle that contains a shorter one, the shortest such (so it contains none) and
+    its offset: the longer one's occurrences are among the shorter one's, so they are picked out
+    from those instead of searched for in the whole text again ('weeks' from 'week')."""
+    by_length = sorted(set(needles), key=lambda n: (len(n), n))
+    inside: dict[str, tuple[str, int]] = {}
+    for needle in by_length:
+        shorter = next((s for s in by_length if len(s) < len(needle) and s in needle), None)
+        if shorter is not None:
+            inside[needle] = (shorter, needle.index(shorter))
+    return inside
+
+
+def _occurrences(text: str, needles: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each of `needles` starts in `text`, ascending."""
+    inside = _inside(needles)
+    found: dict[str, list[int]] = {}
     for needle in needles:
+        if needle in inside or needle in found:
+            continue
+        starts = found[needle] = []
         at = text.find(needle)
         while at >= 0:
-            starts.add(at)
+            starts.append(at)
             at = text.find(needle, at + 1)
+    for needle, (shorter, offset) in inside.items():
+        found[needle] = [at - offset for at in found[shorter]
+                         if at >= offset and text.startswith(needle, at - offset)]
+    return found
+
+
+@functools.cache
+def _starters(trigger: str) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]] | None:
+    """`trigger`'s alternatives made of words, as their `_needles`, and the others compiled alone
+    (`re` skips to their first character); None when none is made of words."""
+    needles: list[str] = []
+    others: list[re.Pattern[str]] = []
+    for alternative in _split(trigger)[0]:
+        found = _needles(alternative)
+        if found is None:
+            others.append(re.compile(alternative))
+        else:
+            needles.extend(found)
+    return (tuple(needles), tuple(others)) if needles else None
+
+
+def _matches(text: str, trigger: re.Pattern[str],
+             occurrences: dict[str, list[int]] | None = None) -> list[re.Match[str]]:
+    """`trigger.finditer(text)`, found faster: the trigger is only tried where one of its
+    alternatives matches (`_starters`); those made of words are found by `str.find`, far sooner
+    than `re` tries every position. Same matches: the search from a position is the match at the
+    first position from there where the trigger matches, and every position where it matches is
+    one where an alternative does. `occurrences` holds those of its words, if the caller has them."""
+    starters = _starters(trigger.pattern)
+    if starters is None:
+        return list(trigger.finditer(text))
+    needles, others = starters
+    if occurrences is None:
+        occurrences = _occurrences(text, needles)
+    starts: set[int] = set()
+    for needle in needles:
+        starts.update(occurrences[needle])
+    for other in others:  # every start, also one inside the previous match
+        m = other.search(text)
+        while m is not None:
+            starts.add(m.start())
+            m = other.search(text, m.start() + 1)
     found: list[re.Match[str]] = []
     pos = 0
     for at in sorted(starts):
         if at >= pos and (m := trigger.match(text, at)) is not None:
             found.append(m)
-            pos = m.end()  # never empty: every alternative starts with a word
+            pos = m.end()  # never empty: no trigger matches the empty string
     return found
 
 
-def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+def _windows(text: str, trigger: re.Pattern[str],
+             occurrences: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
     """Merged stretches of text around a rule's trigger: the rule runs only there (speed)."""
     windows: list[tuple[int, int]] = []
-    for m in _matches(text, trigger):
+    for m in _matches(text, trigger, occurrences):
         start, end = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
@@ -1174,14 +1230,28 @@ def _lower(text: str) -> str:
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
+def _rule_needles() -> tuple[str, ...]:
+    """Every rule's trigger words, looked for once per text: rules share many ('week', 'may')."""
+    needles: set[str] = set()
+    for rule in _RULES:
+        starters = _starters(rule.trigger.pattern)
+        if starters is not None:
+            needles.update(starters[0])
+    return tuple(sorted(needles))
+
+
+_ALL_NEEDLES = _rule_needles()
+
+
 def _scan(text: str) -> list[_Candidate]:
     """All grammar matches; overlaps resolved to the longest, then the earliest rule."""
     found: list[_Candidate] = []
     lowered = _lower(text)
+    occurrences = _occurrences(lowered, _ALL_NEEDLES)
     windows: dict[str, list[tuple[int, int]]] = {}  # rules sharing a trigger scan once
     for index, rule in enumerate(_RULES):
         if rule.trigger.pattern not in windows:
-            windows[rule.trigger.pattern] = _windows(lowered, rule.trigger)
+            windows[rule.trigger.pattern] = _windows(lowered, rule.trigger, occurrences)
         for start, end in windows[rule.trigger.pattern]:
             for m in rule.pattern.finditer(text, start, end):
                 if m.end() > m.start():
@@ -1210,9 +1280,10 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _rejected_by_parse(doc: Doc, text: str, cand: _Candidate, rule: _Rule) -> bool:
-    """Parse evidence that a grammar match is not a time expression ('current account')."""
-    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+def _rejected_by_parse(doc: Doc, text: str, cand: _Candidate, rule: _Rule,
+                       span: Span | None) -> bool:
+    """Parse evidence that a grammar match is not a time expression ('current account');
+    `span` is the candidate's, expanded to whole tokens."""
     if span is None or len(span) == 0:
         return False
     if rule.name == "year":
@@ -1284,7 +1355,8 @@ def find_time_expressions(doc: Doc, reference: date) -> list[TimeExpression]:
             kind, value = normalised
         else:
             rule = _RULES[cand.rule_index]
-            if cand.match.group(0).lower() in _NOT_SCANNED or _rejected_by_parse(doc, text, cand, rule):
+            if cand.match.group(0).lower() in _NOT_SCANNED or \
+                    _rejected_by_parse(doc, text, cand, rule, span):
                 continue
             assert cand.match is not None
             try:

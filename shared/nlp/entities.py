@@ -45,7 +45,21 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, LOWER, ORTH, SENT_START, TAG
+import numpy
+from spacy.attrs import (
+    ENT_IOB,
+    ENT_TYPE,
+    IDX,
+    IS_ALPHA,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    IS_UPPER,
+    LOWER,
+    ORTH,
+    SENT_START,
+    TAG,
+)
 from spacy.tokens import Doc, Token
 
 from shared.nlp.docs import doc_text, headline_doc
@@ -60,7 +74,9 @@ NAME_TYPES = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT",
 TIME_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _USER_DATA_KEY = "newsflash.entities"
-_TOKEN_ATTRS = [ORTH, LOWER, TAG, IS_ALPHA, IS_UPPER, IS_PUNCT, IS_SPACE, IS_STOP, SENT_START, IDX]
+#: The first four are strings, decoded once per distinct value.
+_TOKEN_ATTRS = [ORTH, LOWER, TAG, ENT_TYPE, IS_ALPHA, IS_UPPER, IS_PUNCT, IS_SPACE, IS_STOP, SENT_START, IDX,
+                ENT_IOB]
 _DATELINE = "\x00dateline"
 
 # How much one mention's model label counts in the vote on its name's type.
@@ -219,29 +235,30 @@ class _Linker:
     def __init__(self, article: Article, doc: Doc) -> None:
         self.article = article
         self.doc = doc
-        self.text = doc_text(doc)
         # One C-level read of every token attribute: creating a Token object per token per
-        # attribute costs more than all the linking after it.
-        columns = doc.to_array(_TOKEN_ATTRS).T
+        # attribute costs more than all the linking after it. The strings are decoded once per
+        # distinct hash, and spread over the tokens by numpy: the hashes are 64-bit, which makes
+        # them slow Python ints to hash, set and look up.
+        columns = doc.to_array(_TOKEN_ATTRS).reshape(len(doc), len(_TOKEN_ATTRS)).T
+        keys, inverse = numpy.unique(columns[:4], return_inverse=True)
+        inverse = inverse.reshape(columns[:4].shape)
         strings = doc.vocab.strings
-
-        def decoded(keys: list[int]) -> list[str]:
-            lookup = {key: strings[key] for key in set(keys)}
-            return [lookup[key] for key in keys]
-
-        self.words: list[str] = decoded(columns[0].tolist())
-        self.lower: list[str] = decoded(columns[1].tolist())
-        self.tag: list[str] = decoded(columns[2].tolist())
-        self.alpha: list[bool] = columns[3].astype(bool).tolist()
-        self.upper: list[bool] = columns[4].astype(bool).tolist()
-        self.punct: list[bool] = columns[5].astype(bool).tolist()
-        self.space: list[bool] = columns[6].astype(bool).tolist()
-        self.stop: list[bool] = columns[7].astype(bool).tolist()
-        self.starts: list[bool] = (columns[8] == 1).tolist()
-        self.idx: list[int] = columns[9].tolist()
-        self.digit: list[bool] = [not w.isalpha() and any(ch.isdigit() for ch in w)
-                                  for w in self.words]
+        distinct = [strings[key] for key in keys.tolist()]
+        decoded: list[list[str]] = numpy.array(distinct, dtype=object)[inverse].tolist()
+        self.words, self.lower, self.tag, self.ent_type = decoded
+        self.text = doc_text(doc, self.words)
+        #: Each word once, for what is asked of a word rather than of a token.
+        self.forms: list[str] = [distinct[k] for k in numpy.unique(inverse[0]).tolist()]
+        flags: list[list[bool]] = columns[4:9].astype(bool).tolist()
+        self.alpha, self.upper, self.punct, self.space, self.stop = flags
+        self.starts: list[bool] = (columns[9] == 1).tolist()
+        self.idx: list[int] = columns[10].tolist()
+        self.ent_iob: list[int] = columns[11].tolist()
         self.n = len(self.words)
+        digit = [not w.isalpha() and any(map(str.isdigit, w)) for w in distinct]
+        self.digit: list[bool] = numpy.array(digit, dtype=bool)[inverse[0]].tolist()
+        capital = [w[:1].isupper() for w in distinct]
+        self.capital: list[bool] = numpy.array(capital, dtype=bool)[inverse[0]].tolist()
         self.line_of: list[int] = []
         self.lines: list[tuple[int, int]] = []
         self._split_lines()
@@ -250,6 +267,7 @@ class _Linker:
         self.covered = [False] * self.n
         self.mentions: list[_Mention] = []
         self.cues: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        self._place_names: dict[str, bool] = {}
 
     # helpers --------------------------------------------------------------------------------
 
@@ -259,20 +277,19 @@ class _Linker:
     def key(self, ts: int, te: int) -> tuple[str, ...]:
         return tuple(self.lower[ts:te])
 
-    def capitalised(self, i: int) -> bool:
-        return self.words[i][:1].isupper()
-
     def _sentence_start(self, i: int) -> bool:
         return self.starts[i] or i == 0 or self.space[i - 1]
 
     def _split_lines(self) -> None:
+        """Lines between whitespace tokens with a line break; a break belongs to the next line."""
         start = 0
-        for i, word in enumerate(self.words):
-            if "\n" in word and self.space[i]:
-                if i > start:
-                    self.lines.append((start, i))
-                start = i + 1
+        for i in [i for i, space in enumerate(self.space) if space and "\n" in self.words[i]]:
+            self.line_of.extend([len(self.lines)] * (i - start))
+            if i > start:
+                self.lines.append((start, i))
             self.line_of.append(len(self.lines))
+            start = i + 1
+        self.line_of.extend([len(self.lines)] * (self.n - start))
         if start < self.n:
             self.lines.append((start, self.n))
 
@@ -308,7 +325,7 @@ class _Linker:
             return False
         joins = [k for k, i in enumerate(words) if self.lower[i] in _FIXTURE_JOINERS]
         return len(joins) == 1 and 0 < joins[0] < len(words) - 1 and all(
-            self.capitalised(i) or self.digit[i]
+            self.capital[i] or self.digit[i]
             for k, i in enumerate(words) if k != joins[0])
 
     def _add(self, ts: int, te: int, label: str, weight: float) -> _Mention | None:
@@ -401,7 +418,7 @@ class _Linker:
             te -= 1
         # 'Mr Blair', 'Novelist Andrea Levy', 'President Yoon': the name starts after the
         # honorific, the noun or (for a person) the title.
-        while te - ts > 1 and self.alpha[ts + 1] and self.capitalised(ts + 1) and (
+        while te - ts > 1 and self.alpha[ts + 1] and self.capital[ts + 1] and (
                 self.lower[ts].rstrip(".") in _HONORIFICS or self.lower[ts] in _PERSON_NOUNS
                 or (label == "PERSON" and (self.lower[ts] in TITLE_HEADS
                                            or self.lower[ts] in TITLE_MODIFIERS))):
@@ -445,18 +462,38 @@ class _Linker:
                 i += 1
         return ts if i == te > ts and self.lower[ts] == "getty" else i
 
+    def _ents(self) -> list[tuple[int, int, str]]:
+        """`doc.ents` as (start, end, label), read off the IOB and type arrays as spaCy reads
+        them, without a Span object per entity."""
+        found: list[tuple[int, int, str]] = []
+        start, label = -1, ""
+        for i, iob in enumerate(self.ent_iob):
+            if iob == 1:  # I: inside the open entity
+                if start == -1:
+                    raise ValueError(f"entity tags start inside an entity at token {i}")
+            elif iob == 3 and self.ent_type[i]:  # B: a new entity
+                if start != -1:
+                    found.append((start, i, label))
+                start, label = i, self.ent_type[i]
+            elif start != -1:  # O, missing, or a B with no type
+                found.append((start, i, label))
+                start = -1
+        if start != -1:
+            found.append((start, self.n, label))
+        return found
+
     def _model_mentions(self) -> None:
-        for ent in self.doc.ents:
-            if ent.label_ not in NAME_TYPES:
+        for start, end, label in self._ents():
+            if label not in NAME_TYPES:
                 continue
-            for a, b in self._split(ent.start, ent.end, ent.label_):
-                ts, te = self._trim(a, b, ent.label_)
+            for a, b in self._split(start, end, label):
+                ts, te = self._trim(a, b, label)
                 if te <= ts or not any(ch.isalpha() for ch in self.span_text(ts, te)):
                     continue
                 shouty = all(self.shouty[ts:te])
-                if self._not_a_name(ts, te, shouty, ent.label_):
+                if self._not_a_name(ts, te, shouty, label):
                     continue
-                self._add(ts, te, ent.label_, _W_SHOUTY if shouty else _W_MODEL)
+                self._add(ts, te, label, _W_SHOUTY if shouty else _W_MODEL)
 
     def _not_a_name(self, ts: int, te: int, shouty: bool, label: str) -> bool:
         """A lone common noun taken for a person or place ('Attendance', 'Automakers'; a
@@ -493,8 +530,12 @@ class _Linker:
         return parts
 
     def _is_place_or_people(self, ts: int, te: int) -> bool:
+        """A known place or demonym; asked about the same few names again and again."""
         text = self.span_text(ts, te)
-        return is_place_name(text) or is_demonym(text)
+        known = self._place_names.get(text)
+        if known is None:
+            known = self._place_names[text] = is_place_name(text) or is_demonym(text)
+        return known
 
     def _join_adjacent(self) -> None:
         """'Lindsay' (LOC) + 'Davenport' (PERSON), tagged apart but written as one name."""
@@ -528,7 +569,7 @@ class _Linker:
                 continue
             i = m.ts - 1
             if (i >= 0 and not self.covered[i] and self.tag[i] == "NNP" and self.alpha[i]
-                    and self.capitalised(i) and not self.upper[i]
+                    and self.capital[i] and not self.upper[i]
                     and self.lower[i] not in TITLE_HEADS and self.lower[i] not in TITLE_MODIFIERS
                     and self.lower[i] not in _HONORIFICS and self.lower[i] not in _PERSON_NOUNS
                     and not self._furniture(i) and self.line_of[i] == self.line_of[m.ts]
@@ -548,7 +589,7 @@ class _Linker:
             spellings[m.key].add(tuple(self.words[m.ts:m.te]))
             if m.label == "PERSON" and m.te - m.ts >= 2:
                 for i in (m.ts, m.te - 1):
-                    if (self.alpha[i] and self.capitalised(i) and not self.upper[i]
+                    if (self.alpha[i] and self.capital[i] and not self.upper[i]
                             and len(self.words[i]) > 1 and self.lower[i] not in _NOT_A_SHORT_NAME
                             and not self._is_place_or_people(i, i + 1)):
                         # A short name votes weakly: 'Wang' may also be a company.
@@ -559,8 +600,8 @@ class _Linker:
             by_first[key[0]].append(key)
         for keys in by_first.values():
             keys.sort(key=len, reverse=True)
-        for i in range(self.n):
-            if self.covered[i] or not self.capitalised(i) or self.lower[i] not in by_first:
+        for i in [i for i, lower in enumerate(self.lower) if lower in by_first]:
+            if self.covered[i] or not self.capital[i]:
                 continue
             for key in by_first[self.lower[i]]:
                 j = i + len(key)
@@ -568,7 +609,7 @@ class _Linker:
                     continue
                 if tuple(self.words[i:j]) not in spellings[key] and not all(self.shouty[i:j]):
                     continue
-                if j < self.n and self.capitalised(j) and self.alpha[j] and not self.shouty[j] \
+                if j < self.n and self.capital[j] and self.alpha[j] and not self.shouty[j] \
                         and not self.covered[j]:
                     # Part of a longer name the model missed: 'Kishida' in 'Kishida Corp'.
                     continue
@@ -578,21 +619,19 @@ class _Linker:
 
     def _gazetteer_mentions(self) -> None:
         """Countries, cities and demonyms the model missed, chiefly in ALL-CAPS lines."""
-        i = 0
-        while i < self.n:
+        # A run found covers its tokens, so the next one is looked for after it.
+        for i in [i for i, cap in enumerate(self.capital) if cap and self.alpha[i]]:
             shouty = self.shouty[i]
-            if self.covered[i] or not self.alpha[i] or not self.capitalised(i) or (
-                    not shouty and self.tag[i] not in ("NNP", "NNPS")):
-                i += 1
+            if self.covered[i] or (not shouty and self.tag[i] not in ("NNP", "NNPS")):
                 continue
             for n in (3, 2, 1):
                 j = i + n
                 if j > self.n or any(self.covered[i:j]) or not all(
-                        self.alpha[k] and self.capitalised(k) for k in range(i, j)):
+                        self.alpha[k] and self.capital[k] for k in range(i, j)):
                     continue
-                if not shouty and ((i > 0 and self.capitalised(i - 1) and self.alpha[i - 1]
+                if not shouty and ((i > 0 and self.capital[i - 1] and self.alpha[i - 1]
                                     and not self._sentence_start(i - 1))
-                                   or (j < self.n and self.capitalised(j) and self.alpha[j])):
+                                   or (j < self.n and self.capital[j] and self.alpha[j])):
                     # Part of a longer name: 'Cambridge United', 'Port Vale'.
                     continue
                 text = self.span_text(i, j)
@@ -603,9 +642,7 @@ class _Linker:
                 else:
                     continue
                 if self._add(i, j, label, _W_GAZETTEER):
-                    i = j - 1
                     break
-            i += 1
 
     def _results_pattern(self) -> None:
         """'Lindsay Davenport ( U.S. )': in results and line-ups a name before a bracketed
@@ -615,7 +652,7 @@ class _Linker:
                     and self.words[m.ts - 1] == "(" and self.words[m.te] == ")":
                 end = m.ts - 1
                 start = end
-                while start > 0 and end - start < 4 and self.capitalised(start - 1) and (
+                while start > 0 and end - start < 4 and self.capital[start - 1] and (
                         self.alpha[start - 1] or "-" in self.words[start - 1]
                         or "'" in self.words[start - 1]):
                     start -= 1
@@ -637,7 +674,7 @@ class _Linker:
             i = a
             while i < b:
                 j = i
-                while j < b and not self.covered[j] and self.capitalised(j) and not self.stop[j] \
+                while j < b and not self.covered[j] and self.capital[j] and not self.stop[j] \
                         and (self.alpha[j] or _INITIAL.match(self.words[j])):
                     j += 1
                 if j > i and j < b and self.words[j][:1].isdigit() and j - i <= 4 \
@@ -690,6 +727,7 @@ class _Linker:
 
     def _collect_cues(self) -> None:
         """Evidence for a name's type from its context, beyond the model's label."""
+        places: dict[str, Place | None] = {}
         for m in self.mentions:
             text = self.span_text(m.ts, m.te)
             before = m.ts - 1
@@ -705,7 +743,9 @@ class _Linker:
             if after < self.n and self.lower[after] in TITLE_HEADS and self.words[after].islower():
                 # 'Surrey captain Chris Lewis', 'Eagles owner Jeffrey Lurie': an employer.
                 self.cues[m.key]["ORG"] += 1.0
-            place = resolve_place(text)
+            if text not in places:
+                places[text] = resolve_place(text)  # a name recurs: look it up once
+            place = places[text]
             if place is None:
                 continue
             if place.kind in ("country", "continent"):
@@ -798,6 +838,14 @@ class _Linker:
         full = {i for i, c in enumerate(clusters)
                 if kinds[i] == "PERSON" and max(len(m.key) for m in c) >= 2}
         full_keys = [(i, {m.key for m in clusters[i] if len(m.key) >= 2}) for i in sorted(full)]
+        # Who has each leading or trailing part as a name ('Kishida': the 'Fumio Kishida's).
+        part_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for j, keys in full_keys:
+            for k in keys:
+                for n in range(1, len(k)):
+                    for part in (k[:n], k[-n:]):
+                        if not part_of[part] or part_of[part][-1] != j:
+                            part_of[part].append(j)
         moved: dict[int, list[tuple[int, _Mention]]] = defaultdict(list)
         for i, cluster in enumerate(clusters):
             if i in full or kinds[i] not in ("PERSON", "GPE", "ORG") or max(
@@ -807,7 +855,7 @@ class _Linker:
                 continue
             rest: list[_Mention] = []
             for m in cluster:
-                owners = [j for j, keys in full_keys if any(_is_part(m.key, k) for k in keys)]
+                owners = part_of.get(m.key, [])
                 owner = owners[0] if len(owners) == 1 else (
                     self._nearest_preceding(m, [(j, clusters[j]) for j in owners])
                     if owners else None)
@@ -913,9 +961,9 @@ class _Linker:
         if not headline or not headline.strip():
             return []
         parse = headline_doc(self.doc)
-        if parse is not None and len(parse.text) != len(headline):
+        if parse is not None and len(doc_text(parse)) != len(headline):
             parse = None  # not this headline's parse: its offsets would not index it
-        common = {w for w in self.words if w.isalpha() and w.islower()}
+        common = {w for w in self.forms if w.isalpha() and w.islower()}
         return _Headline(self.article, headline, parse, entities, common).run()
 
 
@@ -927,9 +975,12 @@ def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 
 def _majority(cluster: list[_Mention], labels: dict[tuple[str, ...], str]) -> str:
     """The cluster's type: each mention votes its name's type; ALL-CAPS mentions count half."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for m in cluster:
-        votes[labels.get(m.key, m.label)] += 0.5 if m.shouty else 1.0
+        label = labels.get(m.key, m.label)
+        votes[label] = votes.get(label, 0.0) + (0.5 if m.shouty else 1.0)
+    if len(votes) == 1:
+        return label
     best = max(votes.values())
     # Ties go to the fullest name: 'Fumio Kishida' (PERSON) over 'Kishida' (ORG).
     return next(labels.get(m.key, m.label) for m in sorted(cluster, key=lambda m: m.ts - m.te)

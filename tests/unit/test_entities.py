@@ -590,3 +590,62 @@ def test_any_text_links_without_error(nlp, pieces: list[str]) -> None:  # type: 
         for m in entity.body_mentions():
             assert text[m.start:m.end] == m.text and m.text
             assert index.at(m.start, m.end) is not None
+
+
+# --- the token arrays the linker reads instead of Token objects --------------------------------
+
+
+def assert_arrays_match_tokens(doc: Doc) -> None:
+    """The linker's lists, text and entity spans, held to what spaCy's Token objects say."""
+    from shared.nlp.entities import _Linker
+
+    expected_text = doc.text  # before the linker caches its own
+    linker = _Linker(make_article(expected_text or "x"), doc)
+    assert linker.text == expected_text
+    assert linker.words == [t.text for t in doc]
+    assert sorted(linker.forms) == sorted({t.text for t in doc})
+    assert linker.lower == [t.lower_ for t in doc]
+    assert linker.tag == [t.tag_ for t in doc]
+    assert linker.ent_type == [t.ent_type_ for t in doc]
+    assert linker.idx == [t.idx for t in doc]
+    assert linker.alpha == [t.is_alpha for t in doc] and linker.upper == [t.is_upper for t in doc]
+    assert linker.punct == [t.is_punct for t in doc] and linker.space == [t.is_space for t in doc]
+    assert linker.stop == [t.is_stop for t in doc]
+    assert linker.digit == [not t.text.isalpha() and any(ch.isdigit() for ch in t.text) for t in doc]
+    assert linker.capital == [t.text[:1].isupper() for t in doc]
+    assert linker._ents() == [(e.start, e.end, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "Fumio Kishida met Yoon Suk Yeol in Seoul on Friday. ",
+     "SEOUL, Sept 3 (AFP) -\n\n  Ángela Müller of Zürich ran 10km² in 2024-08-30;  x²  “quoted”\t!",
+     "Warwickshire 195 , Surrey 429-7\nJ. Ratcliffe 63\n"],
+)
+def test_token_arrays_match_the_tokens(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert_arrays_match_tokens(parse(nlp, text))
+
+
+def test_entity_spans_match_doc_ents_when_entities_touch(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Two entities back to back ('Kishida' 'Japan'), one at the very end: B after B, and no O to close it.
+    doc = with_ents(nlp, "Fumio Kishida Japan Liberal Democratic Party",
+                    [("Fumio Kishida", 0, "PERSON"), ("Japan", 0, "GPE"), ("Liberal Democratic Party", 0, "ORG")])
+    assert [e.label_ for e in doc.ents] == ["PERSON", "GPE", "ORG"]
+    assert_arrays_match_tokens(doc)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(_PIECES + ["Ángela", "x²", "10km", "\t"]),
+                          st.sampled_from([" ", "", "  ", "\n", "\n\n"])), min_size=1, max_size=25))
+def test_token_arrays_match_the_tokens_on_any_text(nlp, pieces: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    assert_arrays_match_tokens(parse(nlp, "".join(word + gap for word, gap in pieces)))
+
+
+def test_doc_text_joined_from_words_is_the_docs_text(nlp) -> None:  # type: ignore[no-untyped-def]
+    from shared.nlp.docs import doc_text
+
+    text = "  SEOUL, Sept 3 (AFP) -\n\nÁngela  Müller said: “no”. "
+    assert doc_text(parse(nlp, text), [t.text for t in parse(nlp, text)]) == text
+    assert doc_text(parse(nlp, text)) == text
+    with pytest.raises(ValueError):
+        doc_text(parse(nlp, text), ["too", "few"])

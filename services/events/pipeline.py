@@ -20,12 +20,12 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from spacy import symbols as spacy_symbols
-from spacy.attrs import HEAD, LEMMA, LOWER, POS
+from spacy.attrs import HEAD, LEMMA, LOWER, MORPH, POS
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -118,6 +118,8 @@ _KIDS_KEY = "newsflash.events.children"
 _LEMMAS_KEY = "newsflash.events.lemmas"
 _HEADS_KEY = "newsflash.events.heads"
 _CONTENT_KEY = "newsflash.events.content"
+#: The children of a leaf in the per-doc table (`_kids`).
+_NO_KIDS: tuple[Token, ...] = ()
 #: Parts of speech a trigger can have (`_find_candidates`), as spaCy's POS ids.
 _CANDIDATE_POS = {spacy_symbols.VERB, spacy_symbols.NOUN, spacy_symbols.PROPN, spacy_symbols.ADJ}
 #: Whether untyped events on `WEAK_VERBS` are found at all (off: see services/events/README.md).
@@ -160,10 +162,13 @@ class _Context:
         self.body = article.body if len(article.body) == len(self.text) else self.text
         self.index: EntityIndex = link_entities(article, doc)
         self.reference: date = article.reference_date.date
+        #: The time of every event the text gives no date for, one message for all of them.
+        self.reference_time = EventTime(value=self.reference.isoformat(), source="reference_date")
         self.dateline_end = article.dateline.span.end if article.dateline is not None else 0
         self.times_by_token: dict[int, list[Mention]] = {}
         self.time_tokens: set[int] = set()
-        for mention in _time_mentions(self.index):
+        times = _time_mentions(self.index)
+        for mention in times:
             if mention.start < self.dateline_end:
                 continue
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -174,6 +179,8 @@ class _Context:
         self.owner: dict[int, _Candidate] = {}
         self._mentions: dict[int, tuple[LinkedEntity, Mention] | None] = {}
         self.sents = list(doc.sents)
+        #: `doc.ents` builds its spans anew on every read.
+        self.ents = list(doc.ents)
         self.sent_starts = [sent.start for sent in self.sents]
         first = bisect_right(self.sent_starts, doc[0].i if len(doc) else 0)
         if self.dateline_end:
@@ -188,7 +195,7 @@ class _Context:
         lead_end = (self.sents[min(self.first_sentence + 1, len(self.sents) - 1)].end_char
                     if self.sents else 0)
         self.year = _story_year(self.reference.year, article.reference_date.source, [
-            article.headline or "", *(self.text[m.start:m.end] for m in _time_mentions(self.index)
+            article.headline or "", *(self.text[m.start:m.end] for m in times
                                       if m.start < lead_end and not _SINCE.search(
                                           self.text[max(m.start - 8, 0):m.start]))])
         self.headline_words = set(_WORDS.findall((article.headline or "").lower()))
@@ -209,6 +216,19 @@ class _Context:
         self._town_tokens: set[int] | None = None
         self._furniture_ends: dict[int, int] = {}
         self.restatements: dict[tuple[str, str], float] = {}
+        self._morphs = doc.to_array(MORPH).tolist()  # each token's morphology, as its hash id
+        self._verb_forms: dict[int, tuple[bool, tuple[str, ...]]] = {}
+
+    def verb_form(self, tok: Token) -> tuple[bool, tuple[str, ...]]:
+        """Whether `tok` is finite, and its tenses: read once per distinct morphology in the doc,
+        as `tok.morph.get` builds an analysis and an array on every call."""
+        key = self._morphs[tok.i]
+        found = self._verb_forms.get(key)
+        if found is None:
+            morph = tok.morph
+            found = ("Fin" in morph.get("VerbForm"), tuple(morph.get("Tense")))
+            self._verb_forms[key] = found
+        return found
 
     def news_year(self, year: int) -> bool:
         """Whether a date in `year` can be the news, not background: within a year of the
@@ -568,27 +588,49 @@ def extract_events(article: Article, doc: Doc) -> list[Event]:
     """
     # One Token object per token for the whole call: spaCy builds a new one on every `doc[i]`,
     # `tok.head` and `tok.children`, and events walk the tree tens of thousands of times.
+    # The tables hold as few objects as they can: a full garbage collection walks every object
+    # alive, and the tables' lists and Tokens were what made one start during events.
     tokens = list(doc)
-    columns = doc.to_array([POS, LEMMA, LOWER]).tolist()
+    # one flat list per attribute: `tolist()` of the 2-D array makes a list per token
+    pos, lemmas, lowers = doc.to_array([POS, LEMMA, LOWER]).T.tolist()
     offsets = doc.to_array(HEAD).astype("int64").tolist()  # relative to the token, signed
     heads: list[Token] = []
-    kids: list[list[Token]] = [[] for _ in tokens]
+    # a leaf shares one empty tuple
+    kids: list[Sequence[Token]] = [_NO_KIDS] * len(tokens)
     for tok, offset in zip(tokens, offsets, strict=True):
-        heads.append(tokens[tok.i + offset])
+        head = tok.i + offset
+        heads.append(tokens[head])
         if offset:
-            kids[tok.i + offset].append(tok)
-    strings = doc.vocab.strings
+            if kids[head]:
+                kids[head].append(tok)  # type: ignore[union-attr]
+            else:
+                kids[head] = [tok]
     doc.user_data[_KIDS_KEY] = kids
     doc.user_data[_HEADS_KEY] = heads
-    doc.user_data[_LEMMAS_KEY] = [_repair_lemma(strings[lemma].lower(), strings[lower])
-                                  for _, lemma, lower in columns]
-    doc.user_data[_CONTENT_KEY] = [tokens[i] for i, row in enumerate(columns)
-                                   if row[0] in _CANDIDATE_POS]
+    doc.user_data[_LEMMAS_KEY] = _Lemmas(doc, lemmas, lowers)
+    doc.user_data[_CONTENT_KEY] = [tok for tok, tag in zip(tokens, pos, strict=True)
+                                   if tag in _CANDIDATE_POS]
     try:
         return _extract(article, doc)
     finally:
         for key in (_KIDS_KEY, _HEADS_KEY, _LEMMAS_KEY, _CONTENT_KEY):
             del doc.user_data[key]
+
+
+class _Lemmas(dict[int, str]):
+    """`_lemma` by token index, each repaired on its first read: events read fewer than half the
+    tokens' lemmas, and reading a lemma's strings from the vocabulary is what a table costs."""
+
+    def __init__(self, doc: Doc, lemmas: list[int], lowers: list[int]) -> None:
+        super().__init__()
+        self.strings = doc.vocab.strings
+        self.lemmas = lemmas  # LEMMA and LOWER ids by token
+        self.lowers = lowers
+
+    def __missing__(self, i: int) -> str:
+        strings = self.strings
+        found = self[i] = _repair_lemma(strings[self.lemmas[i]].lower(), strings[self.lowers[i]])
+        return found
 
 
 def _extract(article: Article, doc: Doc) -> list[Event]:
@@ -653,7 +695,7 @@ def _verbal(ctx: _Context, tok: Token) -> _Candidate | None:
 
 def _wordlike(tok: Token) -> bool:
     """A word, not a hyphen or the prefix of a split compound ("re" in "re - election")."""
-    if not any(ch.isalpha() for ch in tok.text):
+    if not any(map(str.isalpha, tok.text)):
         return False
     following = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     return not (following is not None and following.text == "-" and not tok.whitespace_
@@ -805,8 +847,8 @@ def _repair_lemma(lemma: str, form: str) -> str:
     return lemma
 
 
-def _kids(tok: Token) -> list[Token]:
-    """`tok.children` as a list, from a per-doc table built once per `extract_events` call
+def _kids(tok: Token) -> Sequence[Token]:
+    """`tok.children` in order, from a per-doc table built once per `extract_events` call
     (spaCy builds new Token objects on every `children` walk; events read them hundreds of times).
     """
     table = tok.doc.user_data.get(_KIDS_KEY)
@@ -1210,7 +1252,7 @@ def _place_at(ctx: _Context, tok: Token) -> EventLocation:
         name = entity.name if end == mention.end else ctx.text[mention.start:end]
         return _event_location(ctx.span(mention.start, end), name, entity.id, place)
     span = ctx.doc[tok.i:tok.i + 1]
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         if ent.start <= tok.i < ent.end:
             span = ent
     if not tok.ent_type_:
@@ -1249,11 +1291,15 @@ def _find_governor(ctx: _Context, cand: _Candidate) -> _Candidate | None:
         head = _head(tok)
         if head.i == tok.i:
             return None
-        non_finite = ("Fin" not in tok.morph.get("VerbForm") or tok.pos_ in ("NOUN", "PROPN")
-                      or any(c.lower_ == "to" and c.dep_ == "aux" for c in _kids(tok)))
-        if tok.dep_ in ("ccomp", "parataxis") or not non_finite and tok.dep_ != "conj":
+        dep = tok.dep_
+        if dep in ("ccomp", "parataxis"):
             return None
-        if tok.dep_ == "conj" and _children(tok, *_SUBJECTS, *_PASSIVE_SUBJECTS):
+        # the morphology last: building it is the dearest of these
+        if dep != "conj" and not (tok.pos_ in ("NOUN", "PROPN")
+                                  or any(c.lower_ == "to" and c.dep_ == "aux" for c in _kids(tok))
+                                  or not ctx.verb_form(tok)[0]):
+            return None
+        if dep == "conj" and _children(tok, *_SUBJECTS, *_PASSIVE_SUBJECTS):
             return None
         tok = head
         owner = ctx.owner.get(tok.i)
@@ -1297,7 +1343,7 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
     taken = {c.location.mention.start for c in ranked
              if c.location is not None and c.location.mention is not None}
     by_sentence_place: dict[int, list[Token]] = {}
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         if ent.label_ not in _PLACE_TYPES:
             continue
         for tok in ent:
@@ -1329,7 +1375,7 @@ def _fill_fallbacks(ctx: _Context, ranked: list[_Candidate]) -> None:
                 cand.time = EventTime(mention=ctx.span(expr.start, expr.end),
                                       value=expr.value or "", source="text")
             else:
-                cand.time = EventTime(value=ctx.reference.isoformat(), source="reference_date")
+                cand.time = ctx.reference_time
 
 
 def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
@@ -1404,7 +1450,7 @@ def _main_time(ctx: _Context, cand: _Candidate, sentence: int,
     if expr is not None:
         return EventTime(mention=ctx.span(expr.start, expr.end), value=expr.value or "",
                          source="text")
-    return EventTime(value=ctx.reference.isoformat(), source="reference_date")
+    return ctx.reference_time
 
 
 def _in_other_relative_clause(tok: Token, trigger: Token) -> bool:
@@ -1828,7 +1874,7 @@ def _story_place(ctx: _Context) -> EventLocation | None:
     text puts something in or at ("went on sale in the UK", "at a rally in the suburbs of
     Leeds"), not in page furniture and not where someone or something is from. None when there
     is none."""
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         if ent.start_char < ctx.dateline_end or not ctx.place_token(ent.root):
             continue
         root = ent.root
@@ -1856,17 +1902,19 @@ def _names_event(tok: Token) -> bool:
 
 def _status(ctx: _Context, tok: Token, cand: _Candidate, depth: int = 0) -> str:
     """occurred / ongoing / planned / negated / hypothetical for the clause headed by `tok`."""
-    children = list(_kids(tok))
-    lowers = {c.lower_ for c in children}
+    children = _kids(tok)
+    # each child's relation and word read once: spaCy looks both up in the vocabulary every time
+    words = [(c.dep_, c.lower_) for c in children]
+    lowers = {lower for _, lower in words}
     if tok.dep_ == "ccomp" and _lemma(tok.head) in ("deny", "dismiss", "refute"):
         return "negated"
-    if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for c in children):
+    if any(dep == "neg" or dep == "det" and lower == "no" for dep, lower in words):
         return "negated"
     if tok.dep_ == "pobj" and tok.head.lower_ == "without":
         return "negated"
-    if any(c.dep_ == "mark" and c.lower_ in _HYPOTHETICAL_MARKS for c in children):
+    if any(dep == "mark" and lower in _HYPOTHETICAL_MARKS for dep, lower in words):
         return "hypothetical"
-    modal = next((MODALS[c.lower_] for c in children if c.dep_ == "aux" and c.lower_ in MODALS),
+    modal = next((MODALS[lower] for dep, lower in words if dep == "aux" and lower in MODALS),
                  None)
     if modal == "hypothetical" and "would" in lowers and _reported(tok):
         modal = "planned"
@@ -1876,15 +1924,15 @@ def _status(ctx: _Context, tok: Token, cand: _Candidate, depth: int = 0) -> str:
         return "planned"
     if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
         return _inherited(ctx, tok, cand, depth, default="occurred")
-    auxes = [c for c in children if c.dep_ in ("aux", "auxpass")]
+    auxes = [c for c, (dep, _) in zip(children, words, strict=True) if dep in ("aux", "auxpass")]
     if any(c.lower_ == "going" for c in auxes) or ("to" in lowers and any(
             a.lemma_ == "be" and a.dep_ == "aux" for a in auxes)):
         return "planned"
-    tense = set(tok.morph.get("Tense"))
+    finite, tenses = ctx.verb_form(tok)
+    tense = set(tenses)
     for aux in auxes:
-        tense.update(aux.morph.get("Tense"))
-    finite = "Fin" in tok.morph.get("VerbForm") or any(
-        "Fin" in a.morph.get("VerbForm") for a in auxes)
+        tense.update(ctx.verb_form(aux)[1])
+    finite = finite or any(ctx.verb_form(a)[0] for a in auxes)
     if not finite or tok.dep_ == "xcomp":
         return _inherited(ctx, tok, cand, depth, default="occurred" if "Past" in tense else
                           "planned" if "to" in lowers else "occurred")
@@ -2104,12 +2152,14 @@ def _attributes_quote(ctx: _Context, cand: _Candidate) -> bool:
 
 def _reports_content(ctx: _Context, cand: _Candidate) -> bool:
     """Whether a reporting event has a content event in what it reports."""
-    for child in cand.clause.subtree:
-        if child == cand.clause:
-            continue
+    # the clause's subtree by the per-doc children table: `Token.subtree` builds a Token per word
+    below = list(_kids(cand.clause))
+    while below:
+        child = below.pop()
         owner = ctx.owner.get(child.i)
         if owner is not None and owner is not cand and owner.type != "statement":
             return True
+        below.extend(_kids(child))
     return False
 
 

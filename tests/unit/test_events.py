@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
+from services.events import pipeline
 from services.events.pipeline import _headline_main, extract_events
 from services.events.taxonomy import NOUNS, TYPES, VERBS
 from shared.nlp.docs import decode_doc, encode_doc
@@ -899,3 +900,53 @@ def test_a_typed_body_event_the_headline_names_in_a_misparsed_word_is_the_main_e
     doc = decode_doc(encode_doc(nlp(body), headline))
     main = extract_events(make_article(body, headline=" ".join(words)), doc)[0]
     assert main.trigger.field == "body" and main.trigger.text == "dismissed"
+
+
+# --- per-doc tables ---------------------------------------------------------------------------
+
+#: A body with leaves, coordination, auxiliaries, modals and reported content.
+TABLES_BODY = ("The minister said on Monday that the government would not raise taxes. Police "
+               "have arrested two men after a bomb exploded outside the station, and officials "
+               "are expected to visit the site. Shares fell 3% as the company warned it had "
+               "been hit by the strike.")
+
+
+def test_the_per_doc_tables_agree_with_spacy(nlp, monkeypatch) -> None:
+    """The children, heads, lemmas and verb forms events read from tables built once per call
+    are spaCy's own, token by token."""
+    checked = []
+
+    def check(article: Article, doc: Doc) -> list[Event]:
+        ctx = pipeline._Context(article, doc)
+        for tok in doc:
+            assert [c.i for c in pipeline._kids(tok)] == [c.i for c in tok.children]
+            assert pipeline._head(tok).i == tok.head.i
+            assert pipeline._lemma(tok) == pipeline._repair_lemma(tok.lemma_.lower(), tok.lower_)
+            assert ctx.verb_form(tok) == ("Fin" in tok.morph.get("VerbForm"),
+                                          tuple(tok.morph.get("Tense")))
+            checked.append(tok.i)
+        return []
+
+    monkeypatch.setattr(pipeline, "_extract", check)
+    doc = nlp(TABLES_BODY)
+    extract_events(make_article(TABLES_BODY), doc)
+    assert checked == list(range(len(doc)))
+    assert any(tok.morph.get("Tense") for tok in doc) and any(not list(t.children) for t in doc)
+
+
+def test_reported_content_is_found_as_in_the_whole_subtree(nlp, monkeypatch) -> None:
+    """`_reports_content` walks the children table; `Token.subtree` gives the same answer."""
+    answers = []
+    fast = pipeline._reports_content
+
+    def both(ctx, cand) -> bool:  # type: ignore[no-untyped-def]
+        slow = any(ctx.owner.get(t.i) not in (None, cand) and ctx.owner[t.i].type != "statement"
+                   for t in cand.clause.subtree if t != cand.clause)
+        answers.append((fast(ctx, cand), slow))
+        return answers[-1][0]
+
+    monkeypatch.setattr(pipeline, "_reports_content", both)
+    body = TABLES_BODY + " The company said the strike was over. The union said so."
+    extract_events(make_article(body), nlp(body))
+    assert answers and all(got == want for got, want in answers)
+    assert {got for got, _ in answers} == {True, False}

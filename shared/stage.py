@@ -47,7 +47,6 @@ class _Batch:
     """A batch taken from the stream and handed to the executor, not yet published."""
 
     events: list[Any]
-    values: list[bytes]
     work: asyncio.Future[tuple[list[Outcome], float]]
     taken_at: float
 
@@ -294,7 +293,7 @@ class Stage:
                 except Exception:  # noqa: BLE001 - one bad batch must not lose messages
                     log.exception("%s: batch failed, retrying one by one", self.name)
                     outcomes = []
-                    for value in batch.values:
+                    for value in (e.message.value for e in batch.events):
                         try:
                             outcomes.extend(await self.run_blocking(process, [value]))
                         except Exception as one:  # noqa: BLE001
@@ -344,7 +343,7 @@ class Stage:
                     values = [e.message.value for e in events]
                     # Handed to the executor now; `_finish_batches` awaits it in turn.
                     work = loop.run_in_executor(stage.executor, _timed, process, values)
-                    taken.put_nowait(_Batch(events, values, work, taken_at))
+                    taken.put_nowait(_Batch(events, work, taken_at))
             finally:
                 finisher.cancel()
 

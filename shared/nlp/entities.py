@@ -841,11 +841,8 @@ class _Linker:
         # Who has each leading or trailing part as a name ('Kishida': the 'Fumio Kishida's).
         part_of: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for j, keys in full_keys:
-            for k in keys:
-                for n in range(1, len(k)):
-                    for part in (k[:n], k[-n:]):
-                        if not part_of[part] or part_of[part][-1] != j:
-                            part_of[part].append(j)
+            for part in {part for k in keys for part in _parts(k)}:
+                part_of[part].append(j)
         moved: dict[int, list[tuple[int, _Mention]]] = defaultdict(list)
         for i, cluster in enumerate(clusters):
             if i in full or kinds[i] not in ("PERSON", "GPE", "ORG") or max(
@@ -971,6 +968,11 @@ def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """'Kishida' of 'Fumio Kishida', 'Yoon' of 'Yoon Suk Yeol': a leading or trailing part."""
     n = len(short)
     return n < len(full) and (full[:n] == short or full[-n:] == short)
+
+
+def _parts(full: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Every non-empty `short` that `_is_part(short, full)` accepts."""
+    return {part for n in range(1, len(full)) for part in (full[:n], full[-n:])}
 
 
 def _majority(cluster: list[_Mention], labels: dict[tuple[str, ...], str]) -> str:

@@ -53,6 +53,27 @@ def test_needles(pattern: str, needles: tuple[str, ...] | None) -> None:
                 m.span() for m in trigger.finditer(text)]
 
 
+# Trigger words, words they are inside of, pieces that make them overlap ("fortnightly"), and the
+# starts of triggers that are not words ("p.m.", "12:30:45", "in the morning").
+_NEEDLE_PIECES = st.sampled_from([*timex._ALL_NEEDLES, "s", "ly", "to", "over", "bi", "mid", "for",
+                                  "t", "n", "ight", "ies", " ", "\n", "İ", "a", "p", ".", "m", "am",
+                                  "1", "2:", "30", ":", "in the", "morning", "q", "h", "0", "'"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NEEDLE_PIECES, max_size=20).map("".join))
+def test_trigger_scan_on_shared_occurrences_is_finditer(text: str) -> None:
+    """The needles every rule shares, found once (longer ones inside shorter ones' occurrences),
+    are where they start in the text, and give each trigger exactly its `finditer`."""
+    found = timex._occurrences(text, timex._ALL_NEEDLES)
+    for needle in timex._ALL_NEEDLES:
+        assert found[needle] == [i for i in range(len(text)) if text.startswith(needle, i)], needle
+    for rule in timex._RULES:
+        assert [m.span() for m in timex._matches(text, rule.trigger, found)] == [
+            m.span() for m in rule.trigger.finditer(text)], rule.name
+
+
+
 def _plain_mention_at(index: EntityIndex, start: int, end: int) -> object:
     best, best_key = None, (0, 0)
     for mention, entity in index._body:

@@ -188,6 +188,7 @@ class _Context:
             first = bisect_right(self.sent_starts, span.end - 1) if span is not None else 1
         self.first_sentence = max(first - 1, 0)
         self._boilerplate: dict[int, bool] = {}
+        self.evidence_by_sentence: dict[int, Span] = {}
         # Sign-up prompts, share buttons and captions before the story are not its lead.
         last = min(self.first_sentence + 4, len(self.sents) - 1)
         while self.first_sentence < last and self.furniture_only(self.first_sentence):
@@ -2164,10 +2165,15 @@ def _reports_content(ctx: _Context, cand: _Candidate) -> bool:
 
 
 def _evidence(ctx: _Context, trigger: Token) -> Span:
-    """The trigger's sentence, trailing space left out: what an event cites as its evidence."""
-    sent = ctx.sentence(trigger)[1]
-    return ctx.span(sent.start_char,
-                    sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip()))
+    """The trigger's sentence, trailing space left out: what an event cites as its evidence.
+    Built once per sentence: an article has about 30 events in about 20 sentences, and building
+    the span was 6% of what events cost."""
+    index, sent = ctx.sentence(trigger)
+    found = ctx.evidence_by_sentence.get(index)
+    if found is None:
+        found = ctx.evidence_by_sentence[index] = ctx.span(
+            sent.start_char, sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip()))
+    return found
 
 
 def _to_event(ctx: _Context, cand: _Candidate, rank: int) -> Event:

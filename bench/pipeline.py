@@ -289,13 +289,16 @@ def main() -> None:
     }
     memory: dict[str, float] = defaultdict(float)
     cpu_per_article: dict[str, dict[str, float]] = {}
-    for workers in (1, 2):
-        rate, peak, cpu_ms = run_streaming(items, expected, workers, f"s{workers}")
-        throughput[f"streaming x{workers}"] = rate
-        cpu_per_article[f"streaming x{workers}"] = cpu_ms
-        for stage, mb in peak.items():
-            memory[stage] = max(memory[stage], mb)
-        print(f"  streaming, {workers} annotate worker(s): {rate:.2f}/s", flush=True)
+    # Interleaved and best of 2, like the offline rows: one streaming run swings by 10% or more.
+    for round_ in range(2):
+        for workers in (1, 2):
+            rate, peak, cpu_ms = run_streaming(items, expected, workers, f"s{workers}r{round_}")
+            name = f"streaming x{workers}"
+            if rate > throughput.get(name, 0.0):
+                throughput[name], cpu_per_article[name] = rate, cpu_ms
+            for stage, mb in peak.items():
+                memory[stage] = max(memory[stage], mb)
+            print(f"  streaming, {workers} annotate worker(s) (round {round_ + 1}): {rate:.2f}/s", flush=True)
     # The annotate stage alone with 1 and 2 workers, and (for comparison) parsing in a thread of
     # its event loop instead of its work process: interleaved, best of 2, like the offline rows.
     runs = {"annotate x1": (1, None), "annotate x2": (2, None),

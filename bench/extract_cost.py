@@ -4,7 +4,7 @@ Parses BBC articles once (or reads the parses from `--parses`, so that two check
 the very same docs). Then, per article and per extractor stage, decodes the parse as a stage does
 and times with `time.process_time`: entity linking (`link_entities`, which every stage computes
 on its own decoded doc, and `newsflash extract` once per article), each extractor net of linking,
-and the offline JSON line (`extract_parsed` and `json.dumps`, from messages already found).
+and the offline JSON line (`extract_parsed`, from messages already found).
 Prints the medians over `--blocks` passes over every article, and two totals: `offline_total`
 (linking once, every extractor, the line) and `stream_total` (each stage decoding and linking on
 its own). The machine is shared, so compare checkouts in alternating runs:
@@ -75,7 +75,7 @@ def _block(items: list[tuple[Any, str]], profile: cProfile.Profile | None) -> di
             t0 = clock()
             if profile:
                 profile.enable()
-            json.dumps(offline.extract_parsed(article, doc, None, extractors), ensure_ascii=False)
+            offline.extract_parsed(article, doc, None, extractors)
             if profile:
                 profile.disable()
             spent["json"] += clock() - t0

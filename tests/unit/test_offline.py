@@ -4,6 +4,7 @@ same messages as the stream, which extracts from the decoded wire form of the pa
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from services.annotate.pipeline import annotate
@@ -40,3 +41,33 @@ def test_extract_equals_extraction_from_the_wire_form(tmp_path):
         for name, fn in extractors:
             streamed = [json.loads(m.model_dump_json()) for m in run_extractor(fn, annotated.article, doc)]
             assert streamed == offline[annotated.article.id][name], f"{name} differs on {annotated.article.id}"
+
+
+def test_an_extractor_failure_skips_the_article_with_its_reason(tmp_path, monkeypatch):
+    from shared import errors, offline
+
+    def broken(article, doc):
+        if "Geneva" in article.body:
+            raise ValueError("boom")
+        return []
+
+    monkeypatch.setattr(offline, "load_extractors", lambda: [("entities", broken), ("quotes", None), ("events", None)])
+    paths = sorted(SAMPLES.glob("*.txt"))
+    rejected: list[tuple[str, str, str]] = []
+    summary = extract_files(paths, tmp_path / "out.jsonl", on_reject=lambda o, r, m: rejected.append((o, r, m)))
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    failing = [p for p in paths if "Geneva" in p.read_text(encoding="utf-8")]
+    assert failing, "a sample must mention Geneva for this test to mean anything"
+    assert summary.written == len(lines) == len(paths) - len(failing)
+    assert summary.rejected == {errors.EXTRACTOR_FAILED: len(failing)}
+    assert [(r, m) for _, r, m in rejected] == [(errors.EXTRACTOR_FAILED, "ValueError: boom")] * len(failing)
+    assert all(line["entities"] == [] and line["quotes"] == [] for line in lines)
+
+
+def test_two_processes_write_what_one_writes(tmp_path):
+    paths = sorted(SAMPLES.glob("*.txt"))
+    now = datetime(2026, 11, 28, tzinfo=UTC)  # the ingestion time each line carries
+    one = extract_files(paths, tmp_path / "one.jsonl", processes=1, now=now)
+    two = extract_files(paths, tmp_path / "two.jsonl", processes=2, batch_size=1, now=now)  # a chunk a process
+    assert one.written == two.written == len(paths)
+    assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "two.jsonl").read_text()

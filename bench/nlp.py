@@ -56,7 +56,7 @@ def _cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def _timed(run: Any, n: int) -> tuple[float, float, Any]:
+def timed(run: Any, n: int) -> tuple[float, float, Any]:
     """(articles/s, CPU ms per article, what `run` returned)."""
     wall, cpu = time.perf_counter(), _cpu_seconds()
     result = run()
@@ -79,10 +79,10 @@ def parse_and_extract_rates(articles: list[Article], nlp: Language, processes: i
     list(extract_articles(articles[:10], processes=processes, batch_size=32))
     rates = Rates()
     for _ in range(rounds):
-        bare, bare_cpu, _docs = _timed(
+        bare, bare_cpu, _docs = timed(
             lambda: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=processes)), len(articles))
         # What `newsflash extract` does short of writing the file: every line made, in JSON.
-        extract, extract_cpu, results = _timed(
+        extract, extract_cpu, results = timed(
             lambda: list(extract_articles(articles, processes=processes, batch_size=32)), len(articles))
         rates.lines = [json.loads(r.line) for r in results if r.line is not None]
         rates.bare, rates.extract = max(rates.bare, bare), max(rates.extract, extract)

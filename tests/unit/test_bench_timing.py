@@ -7,7 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 
-from bench.nlp import Rates, _timed
+from bench.nlp import Rates, timed
 
 
 def _spin(seconds: float) -> None:
@@ -26,7 +26,7 @@ def test_cpu_time_counts_the_children() -> None:
             w.join()
         return "done"
 
-    rate, cpu_ms, result = _timed(run, n=2)
+    rate, cpu_ms, result = timed(run, n=2)
     assert result == "done"
     assert rate > 0
     # Two children spun 0.3 s of CPU each: 600 ms for 2 "articles", so at least 300 ms each.

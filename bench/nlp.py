@@ -84,7 +84,7 @@ def parse_and_extract_rates(articles: list[Article], nlp: Language, processes: i
         # What `newsflash extract` does short of writing the file: every line made, in JSON.
         extract, extract_cpu, results = timed(
             lambda: list(extract_articles(articles, processes=processes, batch_size=32)), len(articles))
-        rates.lines = [json.loads(r.line) for r in results if r.line is not None]
+        rates.lines = [json.loads(r.line) for r in results if r.error is None]
         rates.bare, rates.extract = max(rates.bare, bare), max(rates.extract, extract)
         rates.bare_cpu_ms = min(rates.bare_cpu_ms, bare_cpu)
         rates.extract_cpu_ms = min(rates.extract_cpu_ms, extract_cpu)

@@ -46,9 +46,9 @@ class Extracted:
     """One article's outcome in `newsflash extract`: its output line, or why it has none."""
 
     article_id: str
-    line: str | None = None  #: the JSON line, without its newline
+    line: str = ""  #: the JSON line, without its newline
     error: str | None = None  #: the rejection's reason, when extraction failed
-    message: str | None = None
+    message: str = ""
 
 
 def extract_parsed(article: Article, doc: Any | None, skipped_reason: str | None,
@@ -163,11 +163,10 @@ def extract_files(
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for result in extract_articles(articles, processes=processes, batch_size=batch_size):
-            if result.line is None:
-                reason = result.error or errors.EXTRACTOR_FAILED
-                summary.rejected[reason] += 1
+            if result.error is not None:
+                summary.rejected[result.error] += 1
                 if on_reject is not None:
-                    on_reject(result.article_id, reason, result.message or reason)
+                    on_reject(result.article_id, result.error, result.message)
                 continue
             fh.write(result.line + "\n")
             summary.written += 1

@@ -188,7 +188,7 @@ class _Context:
             first = bisect_right(self.sent_starts, span.end - 1) if span is not None else 1
         self.first_sentence = max(first - 1, 0)
         self._boilerplate: dict[int, bool] = {}
-        self.evidence_by_sentence: dict[int, Span] = {}
+        self._evidence: dict[int, Span] = {}
         # Sign-up prompts, share buttons and captions before the story are not its lead.
         last = min(self.first_sentence + 4, len(self.sents) - 1)
         while self.first_sentence < last and self.furniture_only(self.first_sentence):
@@ -245,6 +245,17 @@ class _Context:
     def span(self, start: int, end: int) -> Span:
         """A `Span` of the article body: `body[start:end] == text`."""
         return Span(start=start, end=end, text=self.body[start:end])
+
+    def evidence(self, trigger: Token) -> Span:
+        """The trigger's sentence, trailing space left out: what an event cites as its evidence.
+        Built once per sentence: an article has about 30 events in about 20 sentences, and
+        building the span was 6% of what events cost."""
+        index, sent = self.sentence(trigger)
+        found = self._evidence.get(index)
+        if found is None:
+            text = self.body[sent.start_char:sent.end_char].rstrip()
+            found = self._evidence[index] = self.span(sent.start_char, sent.start_char + len(text))
+        return found
 
     def boilerplate(self, sentence: int) -> bool:
         """Page furniture caught in the body: share buttons, captions, sign-up prompts."""
@@ -2164,18 +2175,6 @@ def _reports_content(ctx: _Context, cand: _Candidate) -> bool:
     return False
 
 
-def _evidence(ctx: _Context, trigger: Token) -> Span:
-    """The trigger's sentence, trailing space left out: what an event cites as its evidence.
-    Built once per sentence: an article has about 30 events in about 20 sentences, and building
-    the span was 6% of what events cost."""
-    index, sent = ctx.sentence(trigger)
-    found = ctx.evidence_by_sentence.get(index)
-    if found is None:
-        found = ctx.evidence_by_sentence[index] = ctx.span(
-            sent.start_char, sent.start_char + len(ctx.body[sent.start_char:sent.end_char].rstrip()))
-    return found
-
-
 def _to_event(ctx: _Context, cand: _Candidate, rank: int) -> Event:
     article = ctx.article
     trigger = cand.trigger
@@ -2188,7 +2187,7 @@ def _to_event(ctx: _Context, cand: _Candidate, rank: int) -> Event:
         cameo=kind.cameo, trigger=Trigger(start=start, end=end, text=ctx.body[start:end], lemma=cand.lemma),
         actors=cand.actors, location=cand.location, time=cand.time,
         status=cand.status,  # type: ignore[arg-type]
-        evidence=_evidence(ctx, trigger),
+        evidence=ctx.evidence(trigger),
         confidence=_confidence(cand),
     )
 
@@ -2259,7 +2258,7 @@ def _headline_event(ctx: _Context, ranked: list[_Candidate]) -> Event | None:
                                 restating.actors if restating is not None else None),
         location=top.location,
         time=top.time, status=_headline_status(tok),
-        evidence=_evidence(ctx, top.trigger),
+        evidence=ctx.evidence(top.trigger),
         confidence=0.55 if kind != "other" else 0.45,
     )
 

@@ -964,15 +964,14 @@ class _Linker:
         return _Headline(self.article, headline, parse, entities, common).run()
 
 
-def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
-    """'Kishida' of 'Fumio Kishida', 'Yoon' of 'Yoon Suk Yeol': a leading or trailing part."""
-    n = len(short)
-    return n < len(full) and (full[:n] == short or full[-n:] == short)
-
-
 def _parts(full: tuple[str, ...]) -> set[tuple[str, ...]]:
-    """Every non-empty `short` that `_is_part(short, full)` accepts."""
+    """Every leading and trailing part of a name, short of the whole: 'Kishida' of 'Fumio
+    Kishida'; 'Yoon' and 'Yoon Suk' of 'Yoon Suk Yeol'."""
     return {part for n in range(1, len(full)) for part in (full[:n], full[-n:])}
+
+
+def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    return short in _parts(full)
 
 
 def _majority(cluster: list[_Mention], labels: dict[tuple[str, ...], str]) -> str:

@@ -64,6 +64,17 @@ def timed(run: Any, n: int) -> tuple[float, float, Any]:
     return n / (time.perf_counter() - wall), 1000 * (_cpu_seconds() - cpu) / n, result
 
 
+def bare_texts(articles: list[Article]) -> list[str]:
+    """What the pipeline parses: every body, then every headline."""
+    return [a.body for a in articles] + [a.headline for a in articles if a.headline]
+
+
+def time_bare(texts: list[str], nlp: Language, processes: int, n: int) -> tuple[float, float]:
+    """Bare `nlp.pipe` over the `texts` of `n` articles: (articles/s, CPU ms per article)."""
+    rate, cpu_ms, _docs = timed(lambda: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=processes)), n)
+    return rate, cpu_ms
+
+
 def parse_and_extract_rates(articles: list[Article], nlp: Language, processes: int, rounds: int = 2) -> Rates:
     """Bare `nlp.pipe` (bodies and headlines, what the pipeline parses) and `extract` on the same
     articles, after warming both up; interleaved, best of `rounds`, since one run of each swings
@@ -73,14 +84,13 @@ def parse_and_extract_rates(articles: list[Article], nlp: Language, processes: i
     which costs. Warmed on ten articles only, the first round's bare parse paid that for all the
     others and `extract`, run after it, did not (that round's ratio read 1.10 where the rest
     read 0.80-0.85)."""
-    texts = [a.body for a in articles] + [a.headline for a in articles if a.headline]
+    texts = bare_texts(articles)
     list(parse_bodies(texts, nlp=nlp, batch_size=32))
     load_resources()
     list(extract_articles(articles[:10], processes=processes, batch_size=32))
     rates = Rates()
     for _ in range(rounds):
-        bare, bare_cpu, _docs = timed(
-            lambda: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=processes)), len(articles))
+        bare, bare_cpu = time_bare(texts, nlp, processes, len(articles))
         # What `newsflash extract` does short of writing the file: every line made, in JSON.
         extract, extract_cpu, results = timed(
             lambda: list(extract_articles(articles, processes=processes, batch_size=32)), len(articles))

@@ -25,10 +25,10 @@ from typing import Any
 import psutil
 
 from bench.corpus import bbc_paths, machine
-from bench.nlp import parse_and_extract_rates, timed
+from bench.nlp import bare_texts, parse_and_extract_rates, time_bare
 from shared import client, kafka
 from shared.articles import read_articles
-from shared.nlp.model import load_nlp, parse_bodies
+from shared.nlp.model import load_nlp
 from shared.offline import load_articles
 from shared.runner import Pipeline
 
@@ -319,11 +319,10 @@ def main() -> None:
     # one run bare nlp.pipe read 9.66/s at the start while the annotate stage alone later read
     # 11.58/s. So the bare parse is timed again at the end, and every ratio to it is taken
     # against the faster of the two readings, never flattered by a slow start.
-    texts = [a.body for a in articles] + [a.headline for a in articles if a.headline]
+    texts = bare_texts(articles)
     limit_at_end: dict[str, float] = {}
     for procs in (1, 2):
-        rate_at_end, _, _ = timed(
-            lambda procs=procs: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=procs)), len(articles))
+        rate_at_end, _ = time_bare(texts, nlp, procs, len(articles))
         limit_at_end[f"nlp.pipe x{procs}"] = rate_at_end
         print(f"  bare nlp.pipe, {procs} process(es), at the end: {rate_at_end:.2f}/s", flush=True)
     limit = {k: max(throughput[k], v) for k, v in limit_at_end.items()}

@@ -36,3 +36,13 @@ def test_cpu_time_counts_the_children() -> None:
 def test_cpu_ratio_is_a_throughput_ratio() -> None:
     # Extract spending 100 ms of CPU per article where the bare parse spends 80 runs at 0.8 of it.
     assert Rates(bare_cpu_ms=80.0, extract_cpu_ms=100.0).cpu_ratio == 0.8
+
+
+def test_fresh_process_parse_reports_its_rate_and_cpu() -> None:
+    from bench.cold import time_bare_cold
+
+    texts = ["The minister said on Tuesday that talks would resume in Geneva."] * 4
+    rate, cpu_ms = time_bare_cold(texts, processes=1, n=4)
+    # Four short sentences take far less than a second each, and some CPU time.
+    assert rate > 1.0
+    assert 0 < cpu_ms < 1000

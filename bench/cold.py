@@ -1,5 +1,5 @@
-"""Bare `nlp.pipe` in a fresh process, on texts it has never seen: the limit for a pipeline that
-starts fresh, as every streaming run of `make bench` does.
+"""Bare `nlp.pipe` in fresh processes, on texts they have never seen: the limit for a pipeline
+that starts fresh, as every streaming run of `make bench` does.
 
 A process that has parsed a text before parses it again faster: spaCy's tokenizer keeps every
 word it has split, and the vocabulary every word it has met. Parsing 500 BBC articles a second
@@ -7,8 +7,13 @@ time in the same process took 82-86 ms an article against 87 ms the first time. 
 pipeline meets each article once, in work processes that have parsed nothing, so its limit is
 this cold parse, not the warm one the offline rows compare with.
 
-`python -m bench.cold TEXTS.json PROCESSES N` prints `[articles/s, CPU ms per article]` for the
-`N` articles whose bodies and headlines are the JSON list of strings in TEXTS.json.
+With N processes, each is started on its own, loads the model itself and parses every Nth text,
+as N annotate workers each parse their share. (`nlp.pipe(n_process=N)` in a fresh process would
+not do: its workers are forked from a parent that holds the model, and pay for copying the
+pages of the vocabulary they add words to, which a worker that loaded the model does not.)
+
+`python -m bench.cold TEXTS.json` loads the model, prints `ready`, waits for a line on its
+input, parses the JSON list of strings in TEXTS.json and prints `[wall seconds, CPU seconds]`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,29 +33,43 @@ _WARM_UP = "The model reads this sentence first."
 
 
 def time_bare_cold(texts: list[str], processes: int, n: int) -> tuple[float, float]:
-    """(articles/s, CPU ms per article) of bare `nlp.pipe` over `texts` in a fresh process."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump(texts, fh)
+    """(articles/s, CPU ms per article) of bare `nlp.pipe` over `texts` (those of `n` articles),
+    shared out over `processes` fresh processes that start parsing together."""
+    paths, workers = [], []
     try:
-        done = subprocess.run([sys.executable, "-m", "bench.cold", fh.name, str(processes), str(n)],
-                              cwd=ROOT, capture_output=True, text=True, check=True)
+        for share in range(processes):
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+                json.dump(texts[share::processes], fh)
+            paths.append(fh.name)
+            workers.append(subprocess.Popen([sys.executable, "-m", "bench.cold", fh.name], cwd=ROOT, text=True,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+        for worker in workers:
+            if worker.stdout.readline().strip() != "ready":  # type: ignore[union-attr]
+                raise RuntimeError("a fresh parse process did not start")
+        for worker in workers:
+            worker.stdin.write("go\n")  # type: ignore[union-attr]
+            worker.stdin.flush()  # type: ignore[union-attr]
+        done = [json.loads(worker.communicate()[0].splitlines()[-1]) for worker in workers]
     finally:
-        os.unlink(fh.name)
-    rate, cpu_ms = json.loads(done.stdout.splitlines()[-1])
-    return rate, cpu_ms
+        for worker in workers:
+            worker.kill()
+        for path in paths:
+            os.unlink(path)
+    wall = max(seconds for seconds, _ in done)
+    return n / wall, 1000 * sum(cpu for _, cpu in done) / n
 
 
 def main() -> None:
-    from bench.nlp import timed
     from shared.nlp.model import load_nlp, parse_bodies
 
-    path, processes, n = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    texts = json.loads(path.read_text())
+    texts = json.loads(Path(sys.argv[1]).read_text())
     nlp = load_nlp()
     list(parse_bodies([_WARM_UP], nlp=nlp))
-    rate, cpu_ms, _docs = timed(
-        lambda: list(parse_bodies(texts, nlp=nlp, batch_size=32, n_process=processes)), n)
-    print(json.dumps([rate, cpu_ms]))
+    print("ready", flush=True)
+    sys.stdin.readline()
+    wall, cpu = time.perf_counter(), time.process_time()
+    list(parse_bodies(texts, nlp=nlp, batch_size=32))
+    print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 On BENCH_N articles from ../shared/corpus/bbc (default 500):
 1. baseline: bare nlp.pipe, 1 and 2 processes, at the start and again at the end (every ratio
-   to it takes the faster reading), and in a fresh process before each streaming run (the
+   to it takes the faster reading), and in fresh processes before each streaming run (the
    limit for a pipeline that meets every article for the first time, bench/cold.py);
 2. offline: extract, 1 and 2 processes;
 3. streaming: the whole pipeline on the embedded broker, 1 and 2 annotate workers, publish as fast
@@ -294,10 +294,10 @@ def main() -> None:
     memory: dict[str, float] = defaultdict(float)
     cpu_per_article: dict[str, dict[str, float]] = {}
     texts = bare_texts(articles)
-    fresh: dict[str, float] = {}  # bare nlp.pipe in a fresh process: the streaming runs' limit
+    fresh: dict[str, float] = {}  # bare nlp.pipe in fresh processes: the streaming runs' limit
     # Interleaved and best of 2, like the offline rows: one streaming run swings by 10% or more.
     # Each streaming run starts a new pipeline, whose work processes meet every article for the
-    # first time; so each is preceded by bare nlp.pipe in a fresh process (bench/cold.py).
+    # first time; so each is preceded by bare nlp.pipe in fresh processes (bench/cold.py).
     for round_ in range(2):
         for workers in (1, 2):
             cold, _ = time_bare_cold(texts, workers, len(articles))
@@ -335,7 +335,7 @@ def main() -> None:
         limit_at_end[f"nlp.pipe x{procs}"] = rate_at_end
         print(f"  bare nlp.pipe, {procs} process(es), at the end: {rate_at_end:.2f}/s", flush=True)
     limit = {k: max(throughput[k], v) for k, v in limit_at_end.items()}
-    # The streaming runs and the annotate stage alone parse as a fresh process does: their limit
+    # The streaming runs and the annotate stage alone parse as fresh processes do: their limit
     # is `fresh`. They are also shown against the warm limit, the stricter reading.
     ratios = {
         "streaming x1 / nlp.pipe x1, fresh process": throughput["streaming x1"] / fresh["nlp.pipe x1"],
